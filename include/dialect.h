@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef mailports_DIALECT_H
+#define mailports_DIALECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "facts.h"
+
+/* The commands of a dialogue; each dialect says what they are on the wire.
+ * The probe holds no protocol strings. */
+enum dialect_cmd {
+	DC_GREETING,		/* nothing sent: the server speaks first */
+	DC_CAPA,		/* EHLO, CAPA, CAPABILITY */
+	DC_HELO,		/* SMTP fallback when EHLO is refused */
+	DC_STARTTLS,		/* STARTTLS, STLS */
+	DC_QUIT,		/* QUIT, LOGOUT */
+	DC_LAST
+};
+
+/* How a complete reply came out. */
+enum dialect_outcome {
+	DO_POSITIVE,		/* 2xx, +OK, OK */
+	DO_INTERMEDIATE,	/* 3xx, IMAP "+ " continuation */
+	DO_NEGATIVE,		/* 4xx/5xx, -ERR, NO, BAD */
+	DO_BYE,			/* IMAP * BYE: the server is closing */
+	DO_PREAUTH,		/* IMAP * PREAUTH greeting */
+	DO_MALFORMED		/* not a reply of this protocol */
+};
+
+/* What the judge says of one line. */
+enum dialect_line {
+	DL_MORE,		/* part of the reply; more lines follow */
+	DL_FINAL,		/* this line completes the reply */
+	DL_LITERAL		/* IMAP: *literal bytes follow this line */
+};
+
+/* Per-connection dialogue state (IMAP tags). */
+struct dialect_state {
+	unsigned	 seq;		/* commands sent */
+	char		 tag[16];	/* tag of the command in flight */
+	int		 code;		/* SMTP: code of the first line */
+	bool		 first_line;	/* no line of this reply seen yet */
+	bool		 in_multi;	/* POP3: inside a multi-line body */
+	bool		 literal_cont;	/* IMAP: next segment continues a
+					 * line after a literal */
+};
+
+/* Capabilities pulled out of a reply. */
+struct dialect_caps {
+	struct mstr_list caps;		/* raw capability entries */
+	struct mstr_list auth;		/* raw SASL mechanism names */
+	bool		 starttls;	/* STARTTLS/STLS advertised */
+	bool		 login_disabled; /* IMAP LOGINDISABLED */
+	bool		 found;		/* the reply carried capabilities */
+};
+
+struct dialect_service {
+	const char	*name;		/* IANA service name: "submission" */
+	uint16_t	 port;		/* standard port */
+	enum probe_mode	 native;	/* mode the port is meant for */
+};
+
+struct dialect {
+	const char	*name;		/* "smtp" */
+	const char	*label;		/* "SMTP" */
+	const struct dialect_service *services; /* ends with name NULL */
+	size_t		 line_max;	/* longest line accepted */
+	size_t		 lines_max;	/* most lines per reply */
+	size_t		 reply_max;	/* most bytes per reply */
+	const char	*starttls_name;	/* "STARTTLS", "STLS" */
+	bool		 has_helo;	/* SMTP: HELO when EHLO is refused */
+	bool		 login_builtin;	/* IMAP: LOGIN exists unless
+					 * LOGINDISABLED is advertised */
+	const char	*login_cap;	/* POP3: "USER" means USER/PASS */
+
+	/* Write the command line for cmd (without CRLF) into buf; returns
+	 * its length, 0 when cmd sends nothing, -1 when not supported. */
+	int		(*format)(enum dialect_cmd, struct dialect_state *,
+			    const char *ehlo_name, char *buf, size_t size);
+	/* Judge one line (without its terminator) of the reply to cmd;
+	 * sets *outcome on DL_FINAL, *literal on DL_LITERAL. */
+	enum dialect_line (*judge)(enum dialect_cmd, struct dialect_state *,
+			    const char *line, size_t len,
+			    enum dialect_outcome *outcome, uint64_t *literal);
+	/* Pull capabilities out of the lines of a complete reply to cmd
+	 * (also the greeting, for IMAP [CAPABILITY ...]). */
+	void		(*caps)(enum dialect_cmd, const struct mstr *lines,
+			    size_t nlines, struct dialect_caps *);
+};
+
+#define DIALECT_CAPS_MAX	128	/* capability entries kept */
+#define DIALECT_CAP_LEN_MAX	256	/* bytes kept per capability */
+
+extern const struct dialect dialect_smtp;
+extern const struct dialect dialect_pop3;
+extern const struct dialect dialect_imap;
+
+/* Look up a dialect by name ("smtp"), or a service by IANA name or alias
+ * ("submissions", "smtps", "imaps") or by standard port.  NULL if unknown.
+ * *d receives the service's dialect. */
+const struct dialect		*dialect_by_name(const char *);
+const struct dialect_service	*dialect_service_by_name(const char *,
+				    const struct dialect **d);
+const struct dialect_service	*dialect_service_by_port(uint16_t,
+				    const struct dialect **d);
+/* All dialects, NULL-terminated, in display order. */
+extern const struct dialect *const dialect_all[];
+
+void	 dialect_caps_clear(struct dialect_caps *);
+
+#endif

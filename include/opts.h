@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef mailports_OPTS_H
+#define mailports_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "run.h"
+
+enum opts_output {
+	OUT_AUTO,		/* TUI on a terminal, else text */
+	OUT_TEXT,		/* --text */
+	OUT_JSON,		/* --json */
+	OUT_TUI			/* --tui: insist on the screen */
+};
+
+/* Everything the command line decides. */
+struct opts {
+	enum opts_output	 output;	/* report kind */
+	int			 verbose;	/* -v count */
+	bool			 no_color;	/* --no-color or NO_COLOR */
+	bool			 ascii;		/* --ascii */
+	bool			 exit_when_done; /* TUI test seam */
+	unsigned		 watch_s;	/* TUI watch interval */
+	const char		*log_file;	/* -L debug log */
+	char			**hosts;	/* positional hosts */
+	size_t			 nhosts;	/* number of hosts */
+	struct port_row		*rows;		/* --ports or defaults */
+	size_t			 nrows;		/* number of rows */
+	struct resolve_override	*overrides;	/* --resolve */
+	size_t			 noverrides;	/* number of overrides */
+	struct run_config	 run;		/* engine settings */
+	char			 ehlo[256];	/* our EHLO name */
+};
+
+/* Parse argv into o.  Returns 0 to go on, 1 when --help/--version was
+ * printed (exit 0), -1 after printing a one-line error (exit 2). */
+int	opts_parse(struct opts *, int argc, char **argv);
+void	opts_free(struct opts *);
+void	opts_usage(FILE *);
+
+#endif

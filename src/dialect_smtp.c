@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * SMTP as a table: commands, the reply judge (RFC 5321 4.2: "ddd-" lines
+ * continue a reply, "ddd " or a bare "ddd" ends it) and the EHLO keyword
+ * parser (RFC 5321 4.1.1.1, RFC 3207 STARTTLS, RFC 4954 AUTH).
+ */
+#include "config.h"
+
+#include "dialect.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct dialect_service smtp_services[] = {
+	{ "smtp", 25, MODE_STARTTLS },		/* RFC 5321, STARTTLS 3207 */
+	{ "submissions", 465, MODE_TLS },	/* RFC 8314 3.3 */
+	{ "submission", 587, MODE_STARTTLS },	/* RFC 6409 */
+	{ NULL, 0, MODE_PLAIN }
+};
+
+static int
+smtp_format(enum dialect_cmd cmd, struct dialect_state *st,
+    const char *ehlo_name, char *buf, size_t size)
+{
+	int	n;
+
+	switch (cmd) {
+	case DC_GREETING:
+		return 0;
+	case DC_CAPA:
+		n = snprintf(buf, size, "EHLO %s", ehlo_name);
+		break;
+	case DC_HELO:
+		n = snprintf(buf, size, "HELO %s", ehlo_name);
+		break;
+	case DC_STARTTLS:
+		n = snprintf(buf, size, "STARTTLS");
+		break;
+	case DC_QUIT:
+		n = snprintf(buf, size, "QUIT");
+		break;
+	default:
+		return -1;
+	}
+	st->seq++;
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return n;
+}
+
+static int
+smtp_code(const char *line, size_t len)
+{
+	if (len < 3 || line[0] < '1' || line[0] > '5' ||
+	    line[1] < '0' || line[1] > '9' || line[2] < '0' || line[2] > '9')
+		return -1;
+	return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+static enum dialect_line
+smtp_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
+    size_t len, enum dialect_outcome *outcome, uint64_t *literal)
+{
+	int	code;
+
+	code = smtp_code(line, len);
+	if (code == -1) {
+		*outcome = DO_MALFORMED;
+		return DL_FINAL;
+	}
+	if (st->first_line)
+		st->code = code;
+	st->first_line = false;
+	if (len > 3 && line[3] == '-')
+		return DL_MORE;
+	if (len > 3 && line[3] != ' ') {
+		*outcome = DO_MALFORMED;
+		return DL_FINAL;
+	}
+	/* RFC 5321 4.2.1: the code of the last line decides. */
+	switch (code / 100) {
+	case 2:
+		*outcome = DO_POSITIVE;
+		break;
+	case 3:
+		*outcome = DO_INTERMEDIATE;
+		break;
+	default:
+		*outcome = DO_NEGATIVE;
+		break;
+	}
+	st->code = code;
+	return DL_FINAL;
+}
+
+/* Add each SASL mechanism of "AUTH PLAIN LOGIN" or the pre-RFC 4954
+ * "AUTH=PLAIN LOGIN" form. */
+static void
+smtp_auth(const char *p, size_t n, struct dialect_caps *c)
+{
+	size_t	i = 5, start;
+
+	while (i < n) {
+		while (i < n && p[i] == ' ')
+			i++;
+		start = i;
+		while (i < n && p[i] != ' ')
+			i++;
+		if (i > start)
+			mstr_list_add(&c->auth, p + start, i - start,
+			    DIALECT_CAPS_MAX);
+	}
+}
+
+static void
+smtp_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
+    struct dialect_caps *c)
+{
+	const char	*p;
+	size_t		 i, n;
+
+	if (cmd != DC_CAPA)
+		return;
+	c->found = true;
+	/* The first line is the server's name and greeting text. */
+	for (i = 1; i < nlines; i++) {
+		if (lines[i].n < 4)
+			continue;
+		p = lines[i].p + 4;
+		n = lines[i].n - 4;
+		if (n == 0)
+			continue;
+		if (n > DIALECT_CAP_LEN_MAX)
+			n = DIALECT_CAP_LEN_MAX;
+		mstr_list_add(&c->caps, p, n, DIALECT_CAPS_MAX);
+		if (n == 8 && strncasecmp(p, "STARTTLS", 8) == 0)
+			c->starttls = true;
+		if (n > 5 && (strncasecmp(p, "AUTH ", 5) == 0 ||
+		    strncasecmp(p, "AUTH=", 5) == 0))
+			smtp_auth(p, n, c);
+	}
+}
+
+const struct dialect dialect_smtp = {
+	.name = "smtp",
+	.label = "SMTP",
+	.services = smtp_services,
+	.line_max = 2048,		/* RFC 5321 4.5.3.1.5 says 512 */
+	.lines_max = 256,
+	.reply_max = 64 * 1024,
+	.starttls_name = "STARTTLS",
+	.has_helo = true,
+	.format = smtp_format,
+	.judge = smtp_judge,
+	.caps = smtp_caps,
+};

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The program: options -> run configuration; picks the screen, the text
+ * report or JSON; runs the loop until every probe has ended; sets the exit
+ * status.  The only place besides the outputs that prints.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "log.h"
+#include "opts.h"
+#include "report.h"
+#include "run.h"
+#include "sanitize.h"
+#include "ui.h"
+
+static volatile sig_atomic_t	main_interrupted;
+
+static void
+main_signal(int signo, void *arg)
+{
+	struct evloop	*ev = arg;
+
+	main_interrupted = signo;
+	evloop_break(ev);
+}
+
+static void
+main_changed(void *arg)
+{
+	(void)arg;
+}
+
+/* The screen is for people at a terminal that can show it. */
+static bool
+main_want_tui(const struct opts *o)
+{
+	const char	*term = getenv("TERM");
+
+	if (o->output == OUT_TUI)
+		return true;
+	if (o->output != OUT_AUTO)
+		return false;
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
+		return false;
+	return term != NULL && term[0] != '\0' && strcmp(term, "dumb") != 0;
+}
+
+/* Run the probes to the end without a screen. */
+static int
+main_batch(struct evloop *ev, struct run *r)
+{
+	evloop_signal(ev, SIGINT, main_signal, ev);
+	evloop_signal(ev, SIGTERM, main_signal, ev);
+	evloop_signal(ev, SIGHUP, main_signal, ev);
+	run_start(r, main_changed, NULL);
+	while (!run_is_done(r) && !evloop_is_broken(ev)) {
+		if (evloop_run_once(ev, -1) == -1) {
+			fprintf(stderr, "mailports: poll: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o;
+	struct evloop	*ev;
+	struct run	*r;
+	char		*err;
+	int		 rc, status = 0;
+	size_t		 i, failed = 0;
+	bool		 tui;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	rc = opts_parse(&o, argc, argv);
+	if (rc != 0) {
+		opts_free(&o);
+		return rc == 1 ? 0 : 2;
+	}
+	if (o.log_file != NULL)
+		log_open(o.log_file);
+	tui = main_want_tui(&o);
+	if (tui && ui_check(&o, &err) == -1) {
+		/* Not a terminal curses can drive: the line report. */
+		log_debug("no screen: %s", err);
+		free(err);
+		tui = false;
+	}
+	ev = evloop_new();
+	r = run_new(ev, &o.run, &err);
+	if (r == NULL) {
+		fprintf(stderr, "mailports: %s\n", err);
+		free(err);
+		evloop_free(ev);
+		opts_free(&o);
+		return 2;
+	}
+	if (tui)
+		rc = ui_run(ev, r, &o);
+	else
+		rc = main_batch(ev, r);
+	if (!tui && rc == 0) {
+		if (o.output == OUT_JSON)
+			out_json(stdout, r);
+		else
+			out_text(stdout, r, o.verbose > 0,
+			    sanitize_locale_flags());
+	}
+	fflush(stdout);
+	for (i = 0; i < run_host_count(r); i++) {
+		if (run_get_host(r, i)->error != NULL) {
+			fprintf(stderr, "mailports: %s\n",
+			    run_get_host(r, i)->error);
+			failed++;
+		}
+	}
+	if (rc == -1)
+		status = 1;
+	else if (failed > 0 && failed == run_host_count(r))
+		status = 2;
+	if (main_interrupted != 0 && status == 0)
+		status = 128 + main_interrupted;
+	run_free(r);
+	evloop_free(ev);
+	opts_free(&o);
+	log_close();
+	return status;
+}

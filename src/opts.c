@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The option table and its parser: one row per option gives the name, the
+ * argument, the default and the help text, and --help is generated from
+ * it.  Bad input ends in one sentence on stderr and exit status 2.
+ */
+#include "config.h"
+
+#include "opts.h"
+
+#include <sys/socket.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dialect.h"
+#include "target.h"
+#include "tlswrap.h"
+#include "xmalloc.h"
+
+#define OPTS_TIMEOUT_S		10	/* default per-phase deadline */
+#define OPTS_JOBS		8	/* default connections per address */
+#define OPTS_STAGGER_MS		3	/* default gap between starts */
+
+enum {
+	O_TEXT = 256, O_JSON, O_TUI, O_PORTS, O_MODES, O_RESOLVE, O_CAFILE,
+	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_EHLO,
+	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH
+};
+
+struct opt_def {
+	const char	*name;		/* long name */
+	int		 val;		/* short letter or O_* */
+	const char	*arg;		/* argument name, NULL: none */
+	const char	*help;		/* one line */
+};
+
+static const struct opt_def opt_defs[] = {
+	{ "text", O_TEXT, NULL,
+	    "line-mode report (default when stdout is not a terminal)" },
+	{ "json", O_JSON, NULL, "one JSON document (docs/json.md)" },
+	{ "tui", O_TUI, NULL, "full-screen view even if unsure" },
+	{ "verbose", 'v', NULL,
+	    "text: add each cell's details and transcript" },
+	{ "ports", O_PORTS, "LIST",
+	    "ports: 25,587 or SERVICE=PORT (smtp=2525); +LIST adds to the "
+	    "default 25,465,587,110,995,143,993" },
+	{ "modes", O_MODES, "LIST",
+	    "security modes to probe: plain,starttls,tls (default all)" },
+	{ "ipv4", '4', NULL, "IPv4 addresses only" },
+	{ "ipv6", '6', NULL, "IPv6 addresses only" },
+	{ "resolve", O_RESOLVE, "HOST:ADDR",
+	    "use ADDR for HOST; certificates are still checked against HOST" },
+	{ "ca-file", O_CAFILE, "FILE", "trust the CA certificates in FILE" },
+	{ "ca-path", O_CAPATH, "DIR", "trust the CA certificates in DIR" },
+	{ "timeout", O_TIMEOUT, "SECONDS",
+	    "deadline per phase: connect, greeting, each command, handshake "
+	    "(default 10; a whole probe gets 3x)" },
+	{ "connect-timeout", O_CONNECT_TIMEOUT, "SECONDS",
+	    "deadline for the TCP connect (default: --timeout)" },
+	{ "jobs", 'j', "N", "connections at once per address (default 8)" },
+	{ "stagger", O_STAGGER, "MS",
+	    "pause between connection starts per address (default 3)" },
+	{ "ehlo", O_EHLO, "NAME", "name to send in EHLO (default: this host)" },
+	{ "no-color", O_NOCOLOR, NULL, "monochrome screen (also NO_COLOR)" },
+	{ "ascii", O_ASCII, NULL, "ASCII glyphs and lines only" },
+	{ "watch", O_WATCH, "SECONDS", "screen: re-probe every SECONDS" },
+	{ "exit-when-done", O_EXIT_DONE, NULL,
+	    "screen: quit when every probe has finished (for tests)" },
+	{ "log", 'L', "FILE", "write a debug log to FILE" },
+	{ "help", 'h', NULL, "show this help" },
+	{ "version", 'V', NULL, "show the version" },
+};
+#define OPT_N	(sizeof opt_defs / sizeof opt_defs[0])
+
+void
+opts_usage(FILE *fp)
+{
+	size_t	i;
+	char	left[40];
+
+	fprintf(fp, "usage: mailports [options] HOST...\n"
+	    "Probe every mail port of HOST in every security mode at once "
+	    "and show\nwhich settings a mail program can use.\n\n");
+	for (i = 0; i < OPT_N; i++) {
+		if (opt_defs[i].val < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s",
+			    opt_defs[i].val, opt_defs[i].name,
+			    opt_defs[i].arg ? " " : "",
+			    opt_defs[i].arg ? opt_defs[i].arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s",
+			    opt_defs[i].name, opt_defs[i].arg ? " " : "",
+			    opt_defs[i].arg ? opt_defs[i].arg : "");
+		fprintf(fp, "  %-26s %s\n", left, opt_defs[i].help);
+	}
+	fprintf(fp, "\nExit status: 0 when the probes ran, 2 on bad usage or "
+	    "when no host resolved.\n");
+}
+
+static int
+opts_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+opts_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("mailports: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see mailports --help)\n", stderr);
+	return -1;
+}
+
+static int
+opts_seconds(const char *s, const char *what, uint64_t *us)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v <= 0 || v > 3600)
+		return opts_error("%s wants seconds between 0 and 3600, not "
+		    "'%s'", what, s);
+	*us = (uint64_t)(v * 1e6);
+	if (*us < 1000)
+		*us = 1000;
+	return 0;
+}
+
+static int
+opts_uint(const char *s, const char *what, unsigned lo, unsigned hi,
+    unsigned *v)
+{
+	char		*end;
+	unsigned long	 n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || !isdigit((unsigned
+	    char)*s) || n < lo || n > hi)
+		return opts_error("%s wants a number from %u to %u, not '%s'",
+		    what, lo, hi, s);
+	*v = (unsigned)n;
+	return 0;
+}
+
+static int
+opts_modes(const char *s, unsigned *modes)
+{
+	char	*copy, *item, *save;
+	int	 m, rc = 0;
+
+	*modes = 0;
+	copy = xstrdup(s);
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		m = facts_mode_from_name(item);
+		if (m == -1) {
+			rc = opts_error("unknown mode '%s' in --modes (plain, "
+			    "starttls, tls)", item);
+			break;
+		}
+		*modes |= 1u << m;
+	}
+	free(copy);
+	if (rc == 0 && *modes == 0)
+		rc = opts_error("--modes lists no mode");
+	return rc;
+}
+
+/* Our name for EHLO: an FQDN if this host has one (RFC 5321 4.1.4), read
+ * without any lookup: /etc/mailname (Debian), then gethostname(). */
+static void
+opts_ehlo_default(char *buf, size_t size)
+{
+	FILE	*fp;
+	char	 line[256];
+	size_t	 n, i;
+
+	snprintf(buf, size, "localhost");
+	fp = fopen("/etc/mailname", "r");
+	if (fp != NULL) {
+		if (fgets(line, sizeof line, fp) != NULL) {
+			n = strcspn(line, "\r\n \t");
+			line[n] = '\0';
+			for (i = 0; i < n; i++) {
+				if (!isalnum((unsigned char)line[i]) &&
+				    line[i] != '.' && line[i] != '-')
+					break;
+			}
+			if (n > 0 && i == n && strchr(line, '.') != NULL) {
+				snprintf(buf, size, "%s", line);
+				fclose(fp);
+				return;
+			}
+		}
+		fclose(fp);
+	}
+	if (gethostname(line, sizeof line) == 0) {
+		line[sizeof line - 1] = '\0';
+		if (line[0] != '\0')
+			snprintf(buf, size, "%s", line);
+	}
+}
+
+int
+opts_parse(struct opts *o, int argc, char **argv)
+{
+	struct option		 lo[OPT_N + 1];
+	char			 so[OPT_N * 2 + 2];
+	struct port_row		*rows;
+	struct resolve_override	 ov;
+	char			*err;
+	size_t			 i, k = 0, n;
+	int			 c, idx;
+	unsigned		 u;
+	uint64_t		 us;
+	bool			 have_ports = false, connect_set = false;
+
+	memset(o, 0, sizeof *o);
+	o->run.modes = (1u << MODE_LAST) - 1;
+	o->run.family = AF_UNSPEC;
+	o->run.jobs = OPTS_JOBS;
+	o->run.stagger_us = OPTS_STAGGER_MS * 1000u;
+	o->run.limits.step_us = OPTS_TIMEOUT_S * 1000000u;
+	o->run.limits.transcript_bytes = 256 * 1024;
+	o->run.limits.transcript_events = 2000;
+	if (getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0')
+		o->no_color = true;
+	so[k++] = '+';		/* stop at the first non-option */
+	so[k++] = ':';		/* report missing arguments as ':' */
+	for (i = 0; i < OPT_N; i++) {
+		lo[i].name = opt_defs[i].name;
+		lo[i].has_arg = opt_defs[i].arg ? required_argument :
+		    no_argument;
+		lo[i].flag = NULL;
+		lo[i].val = opt_defs[i].val;
+		if (opt_defs[i].val < 256) {
+			so[k++] = (char)opt_defs[i].val;
+			if (opt_defs[i].arg)
+				so[k++] = ':';
+		}
+	}
+	memset(&lo[OPT_N], 0, sizeof lo[OPT_N]);
+	so[k] = '\0';
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so, lo, &idx)) != -1) {
+		switch (c) {
+		case O_TEXT:
+			o->output = OUT_TEXT;
+			break;
+		case O_JSON:
+			o->output = OUT_JSON;
+			break;
+		case O_TUI:
+			o->output = OUT_TUI;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case O_PORTS:
+			if (target_parse_ports(optarg, &rows, &n, &err) == -1) {
+				c = opts_error("%s", err);
+				free(err);
+				return c;
+			}
+			free(o->rows);
+			o->rows = rows;
+			o->nrows = n;
+			have_ports = true;
+			break;
+		case O_MODES:
+			if (opts_modes(optarg, &o->run.modes) == -1)
+				return -1;
+			break;
+		case '4':
+			o->run.family = AF_INET;
+			break;
+		case '6':
+			o->run.family = AF_INET6;
+			break;
+		case O_RESOLVE:
+			if (target_parse_resolve(optarg, &ov, &err) == -1) {
+				c = opts_error("%s", err);
+				free(err);
+				return c;
+			}
+			o->overrides = xreallocarray(o->overrides,
+			    o->noverrides + 1, sizeof *o->overrides);
+			o->overrides[o->noverrides++] = ov;
+			break;
+		case O_CAFILE:
+			if (access(optarg, R_OK) == -1)
+				return opts_error("--ca-file %s: %s", optarg,
+				    strerror(errno));
+			o->run.ca_file = optarg;
+			break;
+		case O_CAPATH:
+			if (access(optarg, R_OK | X_OK) == -1)
+				return opts_error("--ca-path %s: %s", optarg,
+				    strerror(errno));
+			o->run.ca_path = optarg;
+			break;
+		case O_TIMEOUT:
+			if (opts_seconds(optarg, "--timeout", &us) == -1)
+				return -1;
+			o->run.limits.step_us = us;
+			break;
+		case O_CONNECT_TIMEOUT:
+			if (opts_seconds(optarg, "--connect-timeout", &us) ==
+			    -1)
+				return -1;
+			o->run.limits.connect_us = us;
+			connect_set = true;
+			break;
+		case 'j':
+			if (opts_uint(optarg, "--jobs", 1, 256, &u) == -1)
+				return -1;
+			o->run.jobs = u;
+			break;
+		case O_STAGGER:
+			if (opts_uint(optarg, "--stagger", 0, 10000, &u) == -1)
+				return -1;
+			o->run.stagger_us = (uint64_t)u * 1000u;
+			break;
+		case O_EHLO:
+			if (target_check_host(optarg, &err) == -1) {
+				c = opts_error("--ehlo: %s", err);
+				free(err);
+				return c;
+			}
+			snprintf(o->ehlo, sizeof o->ehlo, "%s", optarg);
+			break;
+		case O_NOCOLOR:
+			o->no_color = true;
+			break;
+		case O_ASCII:
+			o->ascii = true;
+			break;
+		case O_WATCH:
+			if (opts_uint(optarg, "--watch", 1, 86400, &u) == -1)
+				return -1;
+			o->watch_s = u;
+			break;
+		case O_EXIT_DONE:
+			o->exit_when_done = true;
+			break;
+		case 'L':
+			o->log_file = optarg;
+			break;
+		case 'h':
+			opts_usage(stdout);
+			return 1;
+		case 'V':
+			printf("mailports %s (%s)\n", PACKAGE_VERSION,
+			    tlswrap_runtime_version());
+			return 1;
+		case ':':
+			return opts_error("option %s needs an argument",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0 && optopt < 256)
+				return opts_error("unknown option -%c",
+				    optopt);
+			return opts_error("unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return opts_error("no host given");
+	o->hosts = argv + optind;
+	o->nhosts = (size_t)(argc - optind);
+	for (i = 0; i < o->nhosts; i++) {
+		if (target_check_host(o->hosts[i], &err) == -1) {
+			c = opts_error("%s", err);
+			free(err);
+			return c;
+		}
+	}
+	if (!have_ports)
+		target_default_rows(&o->rows, &o->nrows);
+	if (!connect_set)
+		o->run.limits.connect_us = o->run.limits.step_us;
+	o->run.limits.total_us = o->run.limits.step_us * 3;
+	if (o->run.limits.total_us < o->run.limits.connect_us +
+	    o->run.limits.step_us)
+		o->run.limits.total_us = o->run.limits.connect_us +
+		    o->run.limits.step_us;
+	if (o->ehlo[0] == '\0')
+		opts_ehlo_default(o->ehlo, sizeof o->ehlo);
+	o->run.hosts = o->hosts;
+	o->run.nhosts = o->nhosts;
+	o->run.rows = o->rows;
+	o->run.nrows = o->nrows;
+	o->run.overrides = o->overrides;
+	o->run.noverrides = o->noverrides;
+	o->run.ehlo_name = o->ehlo;
+	return 0;
+}
+
+void
+opts_free(struct opts *o)
+{
+	size_t	i;
+
+	for (i = 0; i < o->noverrides; i++)
+		free(o->overrides[i].host);
+	free(o->overrides);
+	free(o->rows);
+}

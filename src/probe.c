@@ -1,0 +1,1062 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One connection probing one cell: a state machine that owns its socket,
+ * TLS session, pingpong and transcript for its whole life.  Modes differ
+ * only in where the TLS step sits.  Every phase has an absolute deadline;
+ * every failure becomes a status, a reason and a transcript event.  It
+ * never blocks, prints or exits, and holds no protocol strings.
+ */
+#include "config.h"
+
+#include "probe.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dialect.h"
+#include "evloop.h"
+#include "pingpong.h"
+#include "sock.h"
+#include "tlswrap.h"
+#include "transcript.h"
+#include "xmalloc.h"
+
+#define PROBE_READ_CHUNK	16384	/* bytes per read call */
+#define PROBE_READS_PER_WAKE	16	/* reads before yielding */
+#define PROBE_QUIT_US		2000000	/* wait for the QUIT reply */
+#define PROBE_GRACE_MIN_US	250000	/* wrong-mode grace floor */
+
+struct probe {
+	struct evloop		*ev;		/* the loop */
+	struct probe_spec	 spec;		/* what to probe (owned copy) */
+	probe_change_cb		 cb;		/* change notification */
+	void			*cb_arg;	/* its argument */
+
+	enum probe_state	 state;		/* where we are */
+	struct probe_facts	 facts;		/* what we learnt */
+	struct transcript	*tr;		/* what was said */
+	struct pingpong		*pp;		/* dialogue engine */
+	struct tlswrap		*tls;		/* TLS session, if any */
+	int			 fd;		/* socket or -1 */
+	short			 want;		/* poll events wanted */
+
+	uint64_t		 start_us;	/* monotonic start, 0: queued */
+	uint64_t		 end_us;	/* monotonic end, 0: running */
+	uint64_t		 phase_us;	/* when the state was entered */
+	uint64_t		 step_timer;	/* per-phase deadline timer */
+	uint64_t		 total_timer;	/* whole-probe deadline timer */
+	uint64_t		 bytes_in;	/* bytes received */
+	bool			 tls_done;	/* TLS is active */
+	bool			 implicit_hint;	/* sibling proved implicit TLS */
+	uint64_t		 grace_us;	/* wait after the hint */
+	bool			 grace_armed;	/* step timer is the grace */
+	enum probe_status	 final_status;	/* status once QUIT is done */
+	bool			 have_final;	/* final_status is set */
+};
+
+static void	probe_io(int, short, void *);
+static void	probe_enter(struct probe *, enum probe_state);
+static void	probe_pump(struct probe *);
+
+static uint64_t
+probe_t(const struct probe *p)
+{
+	uint64_t	now = evloop_clock_us();
+
+	return now > p->start_us ? now - p->start_us : 0;
+}
+
+static void
+probe_changed(struct probe *p)
+{
+	if (p->cb != NULL)
+		p->cb(p, p->cb_arg);
+}
+
+static void
+probe_note(struct probe *p, int flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+probe_note(struct probe *p, int flags, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		return;
+	transcript_add(p->tr, probe_t(p), TR_NOTE, TR_SEC_NONE, flags, s,
+	    strlen(s));
+	free(s);
+}
+
+struct probe *
+probe_new(struct evloop *ev, const struct probe_spec *spec,
+    probe_change_cb cb, void *arg)
+{
+	struct probe	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->ev = ev;
+	p->spec = *spec;
+	p->spec.host = xstrdup(spec->host);
+	p->spec.service = xstrdup(spec->service);
+	p->spec.ehlo_name = xstrdup(spec->ehlo_name != NULL ?
+	    spec->ehlo_name : "localhost");
+	p->cb = cb;
+	p->cb_arg = arg;
+	p->fd = -1;
+	p->state = PS_QUEUED;
+	facts_init(&p->facts);
+	p->tr = transcript_new(spec->limits.transcript_bytes,
+	    spec->limits.transcript_events);
+	return p;
+}
+
+static void
+probe_teardown(struct probe *p)
+{
+	evloop_timer_cancel(p->ev, p->step_timer);
+	evloop_timer_cancel(p->ev, p->total_timer);
+	p->step_timer = p->total_timer = 0;
+	if (p->fd != -1) {
+		evloop_io_del(p->ev, p->fd);
+		sock_close(&p->fd);
+	}
+	tlswrap_free(p->tls);
+	p->tls = NULL;
+	pingpong_free(p->pp);
+	p->pp = NULL;
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	probe_teardown(p);
+	facts_clear(&p->facts);
+	transcript_free(p->tr);
+	free((char *)(uintptr_t)p->spec.host);
+	free((char *)(uintptr_t)p->spec.service);
+	free((char *)(uintptr_t)p->spec.ehlo_name);
+	free(p);
+}
+
+static enum tr_sec
+probe_sec(const struct probe *p)
+{
+	if (!p->tls_done)
+		return TR_SEC_PLAIN;
+	return p->facts.tls.verified ? TR_SEC_TLS_VERIFIED : TR_SEC_TLS;
+}
+
+static void
+probe_set_state(struct probe *p, enum probe_state s)
+{
+	if (p->state == s)
+		return;
+	transcript_addf(p->tr, probe_t(p), TR_STATE, 0, "%s -> %s",
+	    facts_state_name(p->state), facts_state_name(s));
+	p->state = s;
+	p->phase_us = evloop_clock_us();
+}
+
+/* End the probe: record status and reason, close everything. */
+static void
+probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*reason;
+
+	if (p->state == PS_DONE || p->state == PS_FAILED)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&reason, fmt, ap) == -1)
+		reason = NULL;
+	va_end(ap);
+	free(p->facts.reason);
+	p->facts.reason = reason;
+	p->facts.status = st;
+	p->facts.phase = p->state;
+	if (p->tls != NULL && !p->facts.tls.established &&
+	    p->facts.tls.failure == NULL && p->facts.tls.chain_len == 0) {
+		/* A handshake cut short by a deadline: keep what is known. */
+		tlswrap_get_facts(p->tls, &p->facts.tls, (int64_t)time(NULL));
+	}
+	if (p->tls != NULL && p->tls_done)
+		tlswrap_close_notify(p->tls);
+	probe_teardown(p);
+	p->end_us = evloop_clock_us();
+	p->facts.timing.total_us = (int64_t)(p->end_us - p->start_us);
+	transcript_addf(p->tr, probe_t(p), TR_NOTE,
+	    st == ST_OK ? 0 : TR_F_ERROR, "%s: %s", facts_status_name(st),
+	    reason != NULL ? reason : "");
+	probe_set_state(p, st == ST_OK ? PS_DONE : PS_FAILED);
+	probe_changed(p);
+}
+
+void
+probe_finish(struct probe *p, enum probe_status st, const char *reason)
+{
+	if (p->start_us == 0)
+		p->start_us = evloop_clock_us();
+	probe_end(p, st, "%s", reason);
+}
+
+/* The server's words for a reason: the first line, capped. */
+static void
+probe_quote(const struct pp_reply *r, char *buf, size_t size)
+{
+	size_t	n;
+
+	buf[0] = '\0';
+	if (r == NULL || r->nlines == 0)
+		return;
+	n = r->lines[r->nlines - 1].n;
+	if (n > 160)
+		n = 160;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, r->lines[r->nlines - 1].p, n);
+	buf[n] = '\0';
+}
+
+static void
+probe_watch(struct probe *p, short events)
+{
+	p->want = events;
+	if (p->fd != -1)
+		evloop_io_set(p->ev, p->fd, events, probe_io, p);
+}
+
+static void
+probe_step_timeout(void *arg)
+{
+	struct probe	*p = arg;
+	const char	*what;
+	double		 s;
+
+	p->step_timer = 0;
+	s = (double)(evloop_clock_us() - p->phase_us) / 1e6;
+	if (p->state == PS_QUIT) {
+		/* The verdict was reached before QUIT. */
+		probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
+		    p->facts.reason : "");
+		return;
+	}
+	if (p->state == PS_GREETING && p->bytes_in == 0 && p->grace_armed) {
+		p->facts.wrong_mode_inferred = true;
+		probe_end(p, ST_WRONG_MODE, "no greeting: port %u expects a TLS "
+		    "handshake first (implicit TLS works on this port); use "
+		    "SSL/TLS here", p->spec.port);
+		return;
+	}
+	switch (p->state) {
+	case PS_CONNECTING:
+		what = "no answer to the connection attempt";
+		break;
+	case PS_GREETING:
+		what = p->bytes_in == 0 ? "no greeting" :
+		    "greeting not completed";
+		break;
+	case PS_TLS_HANDSHAKE:
+	case PS_TLS_UPGRADE:
+		what = "TLS handshake not completed";
+		break;
+	default:
+		what = "no reply";
+		break;
+	}
+	probe_end(p, ST_TIMEOUT, "%s in %.1f s (%s)", what, s,
+	    facts_state_name(p->state));
+}
+
+static void
+probe_total_timeout(void *arg)
+{
+	struct probe	*p = arg;
+
+	p->total_timer = 0;
+	if (p->state == PS_QUIT) {
+		probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
+		    p->facts.reason : "");
+		return;
+	}
+	probe_end(p, ST_TIMEOUT, "probe did not finish in %.1f s (%s)",
+	    (double)p->spec.limits.total_us / 1e6, facts_state_name(p->state));
+}
+
+static void
+probe_arm_step(struct probe *p, uint64_t us)
+{
+	evloop_timer_cancel(p->ev, p->step_timer);
+	p->step_timer = evloop_timer_at(p->ev, evloop_clock_us() + us,
+	    probe_step_timeout, p);
+	p->grace_armed = false;
+}
+
+static void
+probe_arm_grace(struct probe *p)
+{
+	uint64_t	left = p->spec.limits.step_us;
+
+	if (p->grace_us < left) {
+		probe_arm_step(p, p->grace_us);
+		p->grace_armed = true;
+		probe_note(p, 0, "implicit TLS works on this port: waiting "
+		    "%.1f s for a greeting before concluding wrong mode",
+		    (double)p->grace_us / 1e6);
+	}
+}
+
+void
+probe_hint_implicit_tls(struct probe *p, uint64_t grace_us)
+{
+	if (p->spec.mode == MODE_TLS || p->implicit_hint)
+		return;
+	p->implicit_hint = true;
+	p->grace_us = grace_us < PROBE_GRACE_MIN_US ? PROBE_GRACE_MIN_US :
+	    grace_us;
+	if (p->state == PS_GREETING && p->bytes_in == 0)
+		probe_arm_grace(p);
+}
+
+static void
+probe_connect_failed(struct probe *p, int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		probe_end(p, ST_REFUSED, "connection refused: nothing listens "
+		    "on port %u", p->spec.port);
+		break;
+	case ETIMEDOUT:
+		probe_end(p, ST_TIMEOUT, "connection attempt timed out");
+		break;
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case EADDRNOTAVAIL:
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+	case ENETDOWN:
+	case EHOSTDOWN:
+		probe_end(p, ST_UNREACHABLE, "%s", strerror(err));
+		break;
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		probe_end(p, ST_UNREACHABLE, "cannot open a socket: %s",
+		    strerror(err));
+		break;
+	default:
+		probe_end(p, ST_UNREACHABLE, "cannot connect: %s",
+		    strerror(err));
+		break;
+	}
+}
+
+void
+probe_start(struct probe *p)
+{
+	enum io_res	r;
+	char		addr[64];
+
+	if (p->state != PS_QUEUED)
+		return;
+	p->start_us = evloop_clock_us();
+	p->phase_us = p->start_us;
+	p->total_timer = evloop_timer_at(p->ev,
+	    p->start_us + p->spec.limits.total_us, probe_total_timeout, p);
+	sock_addr_str((const struct sockaddr *)&p->spec.addr, addr,
+	    sizeof addr);
+	probe_set_state(p, PS_CONNECTING);
+	transcript_addf(p->tr, probe_t(p), TR_NET, 0,
+	    "connecting to %s port %u (%s, %s %s)", addr, p->spec.port,
+	    p->spec.service, p->spec.dialect->label,
+	    facts_mode_client(p->spec.mode));
+	probe_arm_step(p, p->spec.limits.connect_us);
+	r = sock_connect((const struct sockaddr *)&p->spec.addr,
+	    p->spec.addrlen, &p->fd);
+	if (r == IO_ERR) {
+		probe_connect_failed(p, errno);
+		return;
+	}
+	if (r == IO_WANT_WRITE) {
+		probe_watch(p, POLLOUT);
+		probe_changed(p);
+		return;
+	}
+	probe_enter(p, p->spec.mode == MODE_TLS ? PS_TLS_HANDSHAKE :
+	    PS_GREETING);
+}
+
+/* Send cmd and wait for its reply in state s. */
+static void
+probe_command(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
+{
+	probe_set_state(p, s);
+	probe_arm_step(p, s == PS_QUIT && p->spec.limits.step_us >
+	    PROBE_QUIT_US ? PROBE_QUIT_US : p->spec.limits.step_us);
+	pingpong_set_time(p->pp, probe_t(p));
+	if (pingpong_send(p->pp, cmd) == -1) {
+		probe_end(p, ST_PROTOCOL_ERROR, "cannot send %s",
+		    facts_state_name(s));
+		return;
+	}
+	probe_watch(p, POLLIN | POLLOUT);
+}
+
+/* A verdict is reached: say goodbye politely, then end with st. */
+static void
+probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*reason;
+
+	va_start(ap, fmt);
+	if (vasprintf(&reason, fmt, ap) == -1)
+		reason = NULL;
+	va_end(ap);
+	free(p->facts.reason);
+	p->facts.reason = reason;
+	p->final_status = st;
+	p->have_final = true;
+	p->facts.phase = p->state;
+	probe_command(p, PS_QUIT, DC_QUIT);
+}
+
+static void
+probe_tls_start(struct probe *p, enum probe_state s)
+{
+	probe_set_state(p, s);
+	probe_arm_step(p, p->spec.limits.step_us);
+	p->tls = tlswrap_new(p->spec.tls, p->fd, p->spec.host, p->tr,
+	    p->start_us);
+	p->facts.tls.attempted = true;
+	probe_watch(p, POLLOUT);
+}
+
+static void
+probe_enter(struct probe *p, enum probe_state s)
+{
+	int64_t	took = (int64_t)(evloop_clock_us() - p->phase_us);
+
+	if (p->state == PS_CONNECTING) {
+		p->facts.timing.connect_us = took;
+		transcript_addf(p->tr, probe_t(p), TR_NET, 0, "connected");
+	}
+	switch (s) {
+	case PS_TLS_HANDSHAKE:
+		probe_tls_start(p, s);
+		probe_pump(p);
+		break;
+	case PS_GREETING:
+		p->pp = pingpong_new(p->spec.dialect, p->tr,
+		    p->spec.ehlo_name);
+		pingpong_set_sec(p->pp, probe_sec(p));
+		probe_set_state(p, PS_GREETING);
+		probe_arm_step(p, p->spec.limits.step_us);
+		if (p->implicit_hint && p->bytes_in == 0)
+			probe_arm_grace(p);
+		pingpong_send(p->pp, DC_GREETING);
+		probe_watch(p, POLLIN);
+		probe_changed(p);
+		probe_pump(p);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Record the capabilities of a reply in the before/after-TLS sets. */
+static bool
+probe_caps(struct probe *p, enum dialect_cmd cmd, const struct pp_reply *r)
+{
+	struct dialect_caps	c;
+	struct probe_facts	*f = &p->facts;
+	size_t			i;
+
+	memset(&c, 0, sizeof c);
+	p->spec.dialect->caps(cmd, r->lines, r->nlines, &c);
+	if (!c.found) {
+		dialect_caps_clear(&c);
+		return false;
+	}
+	for (i = 0; i < c.caps.n; i++)
+		mstr_list_add(p->tls_done ? &f->caps_after : &f->caps_before,
+		    c.caps.v[i].p, c.caps.v[i].n, DIALECT_CAPS_MAX);
+	for (i = 0; i < c.auth.n; i++)
+		mstr_list_add(p->tls_done ? &f->auth_after : &f->auth_before,
+		    c.auth.v[i].p, c.auth.v[i].n, DIALECT_CAPS_MAX);
+	if (p->tls_done) {
+		f->caps_after_known = true;
+		f->login_disabled_after = c.login_disabled;
+	} else {
+		f->caps_before_known = true;
+		f->starttls_offered = c.starttls;
+		f->login_disabled_before = c.login_disabled;
+	}
+	dialect_caps_clear(&c);
+	return true;
+}
+
+/* Could a client log in before TLS, judging by the capabilities? */
+static bool
+probe_login_offered(const struct probe *p)
+{
+	const struct dialect	*d = p->spec.dialect;
+	const struct probe_facts *f = &p->facts;
+
+	if (!f->caps_before_known || f->auth_before.n > 0)
+		return true;
+	if (d->login_builtin)
+		return !f->login_disabled_before;
+	return d->login_cap != NULL && mstr_list_has(&f->caps_before,
+	    d->login_cap);
+}
+
+/* What a mail client would get on this cell once capabilities are known:
+ * plain and TLS cells are done; STARTTLS cells go on. */
+static void
+probe_after_caps(struct probe *p)
+{
+	struct probe_facts	*f = &p->facts;
+	const char		*login;
+
+	if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
+		if (f->caps_before_known && !f->starttls_offered) {
+			probe_quit(p, ST_STARTTLS_NOT_OFFERED, "server does "
+			    "not offer %s%s", p->spec.dialect->starttls_name,
+			    f->helo_fallback ?
+			    " (EHLO refused, HELO has no extensions)" : "");
+			return;
+		}
+		if (!f->caps_before_known)
+			probe_note(p, 0, "capabilities unknown: trying "
+			    "STARTTLS anyway");
+		probe_command(p, PS_STARTTLS, DC_STARTTLS);
+		return;
+	}
+	if (!p->tls_done) {
+		if (f->login_disabled_before)
+			login = "; login is disabled without TLS";
+		else if (probe_login_offered(p))
+			login = "";
+		else
+			login = "; no login offered without TLS";
+		probe_quit(p, ST_OK, "plaintext session works%s%s", login,
+		    f->starttls_offered ? " (STARTTLS offered)" : "");
+		return;
+	}
+	probe_quit(p, ST_OK, "%s%s works: %s, certificate %s",
+	    p->spec.mode == MODE_TLS ? "implicit TLS" : "STARTTLS",
+	    f->caps_after_known ? "" : " (capabilities unknown)",
+	    f->tls.version[0] != '\0' ? f->tls.version : "TLS",
+	    f->tls.verified ? "verified" : "NOT trusted");
+}
+
+static void
+probe_on_greeting(struct probe *p, const struct pp_reply *r)
+{
+	struct probe_facts	*f = &p->facts;
+	char			 q[200];
+	char			*joined;
+	size_t			 i, n = 0, off = 0;
+
+	f->timing.greeting_us = (int64_t)(evloop_clock_us() - p->phase_us);
+	for (i = 0; i < r->nlines; i++)
+		n += r->lines[i].n + 1;
+	joined = xmalloc(n + 1);
+	for (i = 0; i < r->nlines; i++) {
+		memcpy(joined + off, r->lines[i].p, r->lines[i].n);
+		off += r->lines[i].n;
+		if (i + 1 < r->nlines)
+			joined[off++] = '\n';
+	}
+	mstr_set(&f->greeting, joined, off);
+	free(joined);
+	probe_quote(r, q, sizeof q);
+	switch (r->outcome) {
+	case DO_POSITIVE:
+		break;
+	case DO_PREAUTH:
+		f->preauth = true;
+		if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
+			probe_quit(p, ST_STARTTLS_NOT_OFFERED, "PREAUTH "
+			    "greeting: already logged in without TLS, so "
+			    "STARTTLS is impossible (RFC 9051 6.2.1)");
+			return;
+		}
+		break;
+	case DO_NEGATIVE:
+	case DO_BYE:
+		probe_end(p, ST_SERVICE_REFUSED, "server refuses service: %s",
+		    q);
+		return;
+	default:
+		probe_end(p, ST_PROTOCOL_ERROR, "greeting is not %s: %s",
+		    p->spec.dialect->label, q);
+		return;
+	}
+	/* IMAP may list capabilities in the greeting (RFC 9051 7.1). */
+	if (probe_caps(p, DC_GREETING, r)) {
+		probe_note(p, 0, "capabilities taken from the greeting");
+		probe_after_caps(p);
+		return;
+	}
+	probe_command(p, p->tls_done && p->spec.mode != MODE_TLS ?
+	    PS_CAPA_TLS : PS_CAPA, DC_CAPA);
+}
+
+static void
+probe_on_capa(struct probe *p, const struct pp_reply *r)
+{
+	struct probe_facts	*f = &p->facts;
+	char			 q[200];
+	int64_t			 took;
+
+	took = (int64_t)(evloop_clock_us() - p->phase_us);
+	if (p->state == PS_CAPA_TLS)
+		f->timing.capa_tls_us = took;
+	else
+		f->timing.capa_us = took;
+	probe_quote(r, q, sizeof q);
+	switch (r->outcome) {
+	case DO_POSITIVE:
+		probe_caps(p, DC_CAPA, r);
+		break;
+	case DO_NEGATIVE:
+		if (p->spec.dialect->has_helo && p->state != PS_HELO) {
+			/* RFC 5321 4.1.4: fall back to HELO. */
+			probe_command(p, PS_HELO, DC_HELO);
+			return;
+		}
+		probe_note(p, 0, "capability command refused");
+		break;
+	case DO_BYE:
+		probe_end(p, ST_SERVICE_REFUSED, "server closed the session: "
+		    "%s", q);
+		return;
+	default:
+		probe_end(p, ST_PROTOCOL_ERROR, "unexpected reply to the "
+		    "capability command: %s", q);
+		return;
+	}
+	probe_after_caps(p);
+}
+
+static void
+probe_on_helo(struct probe *p, const struct pp_reply *r)
+{
+	char	q[200];
+
+	probe_quote(r, q, sizeof q);
+	if (r->outcome != DO_POSITIVE) {
+		probe_end(p, ST_SERVICE_REFUSED, "server refused EHLO and "
+		    "HELO: %s", q);
+		return;
+	}
+	p->facts.helo_fallback = true;
+	if (p->tls_done)
+		p->facts.caps_after_known = true;
+	else
+		p->facts.caps_before_known = true;
+	probe_after_caps(p);
+}
+
+static void
+probe_on_starttls(struct probe *p, const struct pp_reply *r)
+{
+	struct probe_facts	*f = &p->facts;
+	const char		*extra;
+	char			 q[200];
+	size_t			 n, i, off = 0;
+
+	f->timing.starttls_us = (int64_t)(evloop_clock_us() - p->phase_us);
+	probe_quote(r, q, sizeof q);
+	if (r->nlines > 0)
+		mstr_set(&f->starttls_reply, r->lines[r->nlines - 1].p,
+		    r->lines[r->nlines - 1].n);
+	switch (r->outcome) {
+	case DO_POSITIVE:
+		break;
+	case DO_NEGATIVE:
+		probe_quit(p, ST_STARTTLS_REJECTED, "server refused STARTTLS: "
+		    "%s", q);
+		return;
+	case DO_BYE:
+		probe_end(p, ST_STARTTLS_REJECTED, "server closed the session "
+		    "instead of starting TLS: %s", q);
+		return;
+	case DO_INTERMEDIATE:
+		probe_end(p, ST_PROTOCOL_ERROR, "STARTTLS answered with a "
+		    "continuation, not a go-ahead: %s", q);
+		return;
+	default:
+		probe_end(p, ST_PROTOCOL_ERROR, "unexpected reply to STARTTLS: "
+		    "%s", q);
+		return;
+	}
+	/* RFC 3207 4.2, CVE-2011-0411: nothing may cross the boundary. */
+	n = pingpong_buffered(p->pp, &extra);
+	if (n > 0) {
+		mstr_set(&f->injected, extra, n);
+		transcript_add(p->tr, probe_t(p), TR_SERVER, TR_SEC_PLAIN,
+		    TR_F_INJECTED, extra, n);
+		for (i = 0; i < n; i++)
+			off += extra[i] == '\n';
+		probe_end(p, ST_PROTOCOL_ERROR, "server sent data after the "
+		    "STARTTLS reply (%zu bytes, %zu lines): response injection "
+		    "risk; nothing of it was used", n, off);
+		return;
+	}
+	probe_tls_start(p, PS_TLS_UPGRADE);
+}
+
+static void
+probe_on_quit(struct probe *p)
+{
+	probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
+	    p->facts.reason : "");
+}
+
+/* A complete reply arrived in the current state. */
+static void
+probe_on_reply(struct probe *p)
+{
+	const struct pp_reply	*r = pingpong_reply(p->pp);
+
+	switch (p->state) {
+	case PS_GREETING:
+		probe_on_greeting(p, r);
+		break;
+	case PS_CAPA:
+	case PS_CAPA_TLS:
+		probe_on_capa(p, r);
+		break;
+	case PS_HELO:
+		probe_on_helo(p, r);
+		break;
+	case PS_STARTTLS:
+		probe_on_starttls(p, r);
+		break;
+	case PS_QUIT:
+		probe_on_quit(p);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool
+probe_running(const struct probe *p)
+{
+	return p->state != PS_DONE && p->state != PS_FAILED &&
+	    p->state != PS_QUEUED;
+}
+
+static void
+probe_handshake_failed(struct probe *p, enum io_res r)
+{
+	struct probe_facts	*f = &p->facts;
+	const char		*data, *why;
+	size_t			 n;
+	char			 q[64];
+
+	tlswrap_get_facts(p->tls, &f->tls, (int64_t)time(NULL));
+	why = tlswrap_get_failure(p->tls);
+	if (tlswrap_got_plaintext(p->tls, &data, &n)) {
+		mstr_set(&f->non_tls_data, data, n);
+		n = n > sizeof q - 1 ? sizeof q - 1 : n;
+		memcpy(q, data, n);
+		q[n] = '\0';
+		if (memchr(q, '\r', n) != NULL)
+			*(char *)memchr(q, '\r', n) = '\0';
+		if (memchr(q, '\n', strlen(q)) != NULL)
+			*(char *)memchr(q, '\n', strlen(q)) = '\0';
+		if (p->state == PS_TLS_HANDSHAKE) {
+			probe_end(p, ST_WRONG_MODE, "server greeted in "
+			    "plaintext (%s) instead of a TLS handshake: this "
+			    "port does not speak implicit TLS", q);
+			return;
+		}
+		probe_end(p, ST_TLS_FAILED, "server sent plaintext (%s) "
+		    "after the STARTTLS go-ahead instead of a TLS handshake",
+		    q);
+		return;
+	}
+	if (r == IO_EOF && p->state == PS_TLS_HANDSHAKE && p->bytes_in == 0 &&
+	    why == NULL)
+		why = "connection closed during handshake";
+	probe_end(p, ST_TLS_FAILED, "TLS handshake failed: %s",
+	    why != NULL ? why : "unknown error");
+}
+
+static void
+probe_handshake(struct probe *p)
+{
+	enum io_res	r;
+	int64_t		took;
+
+	r = tlswrap_handshake(p->tls);
+	switch (r) {
+	case IO_WANT_READ:
+		probe_watch(p, POLLIN);
+		return;
+	case IO_WANT_WRITE:
+		probe_watch(p, POLLOUT);
+		return;
+	case IO_DONE:
+		break;
+	default:
+		probe_handshake_failed(p, r);
+		return;
+	}
+	took = (int64_t)(evloop_clock_us() - p->phase_us);
+	tlswrap_get_facts(p->tls, &p->facts.tls, (int64_t)time(NULL));
+	p->tls_done = true;
+	if (p->state == PS_TLS_HANDSHAKE) {
+		p->facts.timing.tls_us = took;
+		probe_enter(p, PS_GREETING);
+		return;
+	}
+	p->facts.timing.tls_upgrade_us = took;
+	/* RFC 3207 4.2, RFC 2595 3.1: forget everything said before. */
+	pingpong_discard(p->pp);
+	pingpong_set_sec(p->pp, probe_sec(p));
+	probe_command(p, PS_CAPA_TLS, DC_CAPA);
+	probe_changed(p);
+}
+
+static enum io_res
+probe_read(struct probe *p, void *buf, size_t n, size_t *got)
+{
+	enum io_res	r;
+
+	if (p->tls != NULL && p->tls_done)
+		r = tlswrap_read(p->tls, buf, n, got);
+	else
+		r = sock_read(p->fd, buf, n, got);
+	if (r == IO_DONE)
+		p->bytes_in += *got;
+	return r;
+}
+
+static enum io_res
+probe_write(struct probe *p, const void *buf, size_t n, size_t *put)
+{
+	if (p->tls != NULL && p->tls_done)
+		return tlswrap_write(p->tls, buf, n, put);
+	return sock_write(p->fd, buf, n, put);
+}
+
+static void
+probe_closed(struct probe *p, enum io_res r)
+{
+	const struct pp_reply	*part;
+	const char		*how;
+	int			 err = errno;
+
+	if (p->state == PS_QUIT) {
+		probe_on_quit(p);
+		return;
+	}
+	how = r == IO_EOF ? "closed by server" : "connection error";
+	part = pingpong_partial(p->pp);
+	if (r == IO_ERR && err == ECONNRESET)
+		how = "connection reset by server";
+	if (p->state == PS_GREETING && p->bytes_in == 0) {
+		probe_end(p, r == IO_EOF ? ST_SERVICE_REFUSED :
+		    ST_PROTOCOL_ERROR, "%s before any greeting", how);
+		return;
+	}
+	probe_end(p, ST_PROTOCOL_ERROR, "%s during %s%s", how,
+	    facts_state_name(p->state),
+	    part->nlines > 0 ? " (partial reply shown in the transcript)" :
+	    "");
+}
+
+/* Move bytes for the dialogue until something would block. */
+static void
+probe_dialogue(struct probe *p)
+{
+	char		 buf[PROBE_READ_CHUNK];
+	const char	*out;
+	size_t		 len, n, room;
+	enum io_res	 r;
+	enum pp_feed	 fr;
+	int		 i;
+
+	for (i = 0; i < PROBE_READS_PER_WAKE && probe_running(p) &&
+	    p->pp != NULL && p->state != PS_TLS_UPGRADE &&
+	    p->state != PS_TLS_HANDSHAKE; i++) {
+		out = pingpong_out(p->pp, &len);
+		if (len > 0) {
+			r = probe_write(p, out, len, &n);
+			if (r == IO_DONE) {
+				pingpong_out_consume(p->pp, n);
+				continue;
+			}
+			if (r == IO_WANT_WRITE || r == IO_WANT_READ) {
+				probe_watch(p, r == IO_WANT_WRITE ?
+				    POLLOUT : POLLIN);
+				return;
+			}
+			probe_closed(p, r);
+			return;
+		}
+		/* Parse what is buffered before reading more. */
+		fr = pingpong_process(p->pp);
+		if (fr == PP_NEED_MORE) {
+			room = pingpong_room(p->pp);
+			if (room == 0) {
+				probe_end(p, ST_PROTOCOL_ERROR, "server sent "
+				    "more than %s accepts unasked",
+				    "the input buffer");
+				return;
+			}
+			if (room > sizeof buf)
+				room = sizeof buf;
+			r = probe_read(p, buf, room, &n);
+			if (r == IO_WANT_READ || r == IO_WANT_WRITE) {
+				probe_watch(p, r == IO_WANT_READ ?
+				    POLLIN : POLLOUT);
+				return;
+			}
+			if (r != IO_DONE) {
+				probe_closed(p, r);
+				return;
+			}
+			pingpong_set_time(p->pp, probe_t(p));
+			if (p->state == PS_GREETING && p->grace_armed) {
+				/* Bytes came after all: normal deadline. */
+				probe_arm_step(p, p->spec.limits.step_us);
+			}
+			fr = pingpong_feed(p->pp, buf, n);
+		}
+		if (fr == PP_ERROR) {
+			probe_end(p, ST_PROTOCOL_ERROR, "%s",
+			    pingpong_error(p->pp));
+			return;
+		}
+		if (fr == PP_REPLY) {
+			p->facts.line_flags |= pingpong_reply(p->pp)->flags;
+			probe_on_reply(p);
+			probe_changed(p);
+			i = 0;	/* progress: a new phase */
+		}
+	}
+	if (probe_running(p) && p->pp != NULL && i >= PROBE_READS_PER_WAKE)
+		probe_watch(p, POLLIN | POLLOUT);
+}
+
+static void
+probe_pump(struct probe *p)
+{
+	if (!probe_running(p))
+		return;
+	if (p->state == PS_TLS_HANDSHAKE || p->state == PS_TLS_UPGRADE) {
+		probe_handshake(p);
+		if (!probe_running(p) || p->state == PS_TLS_HANDSHAKE ||
+		    p->state == PS_TLS_UPGRADE)
+			return;
+	}
+	probe_dialogue(p);
+}
+
+static void
+probe_io(int fd, short revents, void *arg)
+{
+	struct probe	*p = arg;
+	enum io_res	 r;
+
+	if (p->state == PS_CONNECTING) {
+		r = sock_connect_finish(fd);
+		if (r == IO_WANT_WRITE)
+			return;
+		if (r == IO_ERR) {
+			probe_connect_failed(p, errno);
+			return;
+		}
+		probe_enter(p, p->spec.mode == MODE_TLS ? PS_TLS_HANDSHAKE :
+		    PS_GREETING);
+		return;
+	}
+	probe_pump(p);
+}
+
+enum probe_state
+probe_get_state(const struct probe *p)
+{
+	return p->state;
+}
+
+bool
+probe_is_done(const struct probe *p)
+{
+	return p->state == PS_DONE || p->state == PS_FAILED;
+}
+
+bool
+probe_is_started(const struct probe *p)
+{
+	return p->state != PS_QUEUED;
+}
+
+const struct probe_facts *
+probe_get_facts(const struct probe *p)
+{
+	return &p->facts;
+}
+
+const struct transcript *
+probe_get_transcript(const struct probe *p)
+{
+	return p->tr;
+}
+
+const struct probe_spec *
+probe_get_spec(const struct probe *p)
+{
+	return &p->spec;
+}
+
+uint64_t
+probe_get_start_us(const struct probe *p)
+{
+	return p->start_us;
+}
+
+uint64_t
+probe_get_elapsed_us(const struct probe *p)
+{
+	if (p->start_us == 0)
+		return 0;
+	if (p->end_us != 0)
+		return p->end_us - p->start_us;
+	return evloop_clock_us() - p->start_us;
+}
+
+uint64_t
+probe_get_bytes_in(const struct probe *p)
+{
+	return p->bytes_in;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Cell summaries shared by the TUI and the text report: a short text in
+ * our own words and a tone.  Pure functions of the probe's facts; no
+ * server bytes ever reach these strings.
+ */
+#include "config.h"
+
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "facts.h"
+#include "probe.h"
+
+/* Order of importance when several problems apply. */
+static const enum tls_problem report_problem_order[] = {
+	TLS_PROB_EXPIRED, TLS_PROB_HOSTNAME_MISMATCH, TLS_PROB_SELF_SIGNED,
+	TLS_PROB_UNTRUSTED, TLS_PROB_NOT_YET_VALID, TLS_PROB_REVOKED,
+	TLS_PROB_NO_CERTIFICATE, TLS_PROB_BAD_USAGE, TLS_PROB_WEAK_KEY,
+	TLS_PROB_WEAK_SIGNATURE, TLS_PROB_OTHER
+};
+
+/* Short forms for a narrow cell. */
+static const char *
+report_problem_short(enum tls_problem p)
+{
+	switch (p) {
+	case TLS_PROB_EXPIRED:
+		return "expired";
+	case TLS_PROB_HOSTNAME_MISMATCH:
+		return "bad name";
+	case TLS_PROB_SELF_SIGNED:
+		return "self-signed";
+	case TLS_PROB_UNTRUSTED:
+		return "untrusted";
+	case TLS_PROB_NOT_YET_VALID:
+		return "not yet valid";
+	case TLS_PROB_REVOKED:
+		return "revoked";
+	case TLS_PROB_NO_CERTIFICATE:
+		return "no cert";
+	case TLS_PROB_BAD_USAGE:
+		return "bad usage";
+	case TLS_PROB_WEAK_KEY:
+		return "weak key";
+	case TLS_PROB_WEAK_SIGNATURE:
+		return "weak sig";
+	default:
+		return "cert!";
+	}
+}
+
+static int
+report_first_problem(const struct probe_facts *f)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof report_problem_order /
+	    sizeof report_problem_order[0]; i++) {
+		if (f->tls.problems & TLS_PROB_BIT(report_problem_order[i]))
+			return (int)report_problem_order[i];
+	}
+	return -1;
+}
+
+const char *
+report_cert_problem(const struct probe *p)
+{
+	int	i = report_first_problem(probe_get_facts(p));
+
+	return i == -1 ? NULL : facts_problem_words((enum tls_problem)i);
+}
+
+static const char *
+report_version_short(const char *v)
+{
+	/* "TLSv1.3" -> "TLS1.3" to save a column where space is short. */
+	if (strncmp(v, "TLSv", 4) == 0)
+		return v + 4;
+	return v;
+}
+
+const char *
+report_cell_short(const struct probe *p, char *buf, size_t size)
+{
+	const struct probe_facts	*f = probe_get_facts(p);
+	int				 prob;
+
+	switch (f->status) {
+	case ST_PENDING:
+		if (!probe_is_started(p))
+			snprintf(buf, size, "queued");
+		else
+			snprintf(buf, size, "%s", facts_state_name(
+			    probe_get_state(p)));
+		break;
+	case ST_OK:
+		if (!f->tls.established) {
+			snprintf(buf, size, "ok plain");
+			break;
+		}
+		prob = report_first_problem(f);
+		if (prob == -1 && !f->tls.verified)
+			prob = TLS_PROB_OTHER;
+		if (prob == -1)
+			snprintf(buf, size, "ok TLS%s",
+			    report_version_short(f->tls.version));
+		else
+			snprintf(buf, size, "ok TLS%s %s",
+			    report_version_short(f->tls.version),
+			    report_problem_short((enum tls_problem)prob));
+		break;
+	case ST_TIMEOUT:
+		snprintf(buf, size, "timeout %s",
+		    f->phase == PS_CONNECTING ? "connect" :
+		    f->phase == PS_GREETING ? "greeting" :
+		    f->phase == PS_TLS_HANDSHAKE ||
+		    f->phase == PS_TLS_UPGRADE ? "TLS" : "reply");
+		break;
+	case ST_WRONG_MODE:
+		snprintf(buf, size, "%s", probe_get_spec(p)->mode == MODE_TLS ?
+		    "no TLS (plain port)" : "no greeting (TLS)");
+		break;
+	case ST_STARTTLS_NOT_OFFERED:
+		snprintf(buf, size, "not offered");
+		break;
+	case ST_STARTTLS_REJECTED:
+		snprintf(buf, size, "STARTTLS refused");
+		break;
+	case ST_TLS_FAILED:
+		snprintf(buf, size, "%s", f->tls.legacy_suspected ?
+		    "TLS failed (old)" : "TLS failed");
+		break;
+	case ST_PROTOCOL_ERROR:
+		snprintf(buf, size, "protocol error");
+		break;
+	case ST_SERVICE_REFUSED:
+		snprintf(buf, size, "service refused");
+		break;
+	case ST_RESOLVE_FAILED:
+		snprintf(buf, size, "no address");
+		break;
+	default:
+		snprintf(buf, size, "%s", facts_status_words(f->status));
+		break;
+	}
+	return buf;
+}
+
+enum report_tone
+report_cell_tone(const struct probe *p)
+{
+	const struct probe_facts	*f = probe_get_facts(p);
+
+	switch (f->status) {
+	case ST_PENDING:
+		return TONE_PENDING;
+	case ST_OK:
+		if (!f->tls.established)
+			return TONE_NEUTRAL;
+		return f->tls.verified ? TONE_GOOD : TONE_WARN;
+	case ST_REFUSED:
+	case ST_WRONG_MODE:
+	case ST_STARTTLS_NOT_OFFERED:
+	case ST_UNREACHABLE:
+		return TONE_NEUTRAL;
+	default:
+		return TONE_BAD;
+	}
+}
