@@ -141,6 +141,8 @@ struct tls_facts {
 	int		 error;		/* mbedTLS error code, 0 if none */
 	bool		 legacy_suspected; /* fails like a TLS 1.0/1.1-only
 					    * server */
+	bool		 server_spoke_tls; /* the server answered with TLS
+					    * records (even if it failed) */
 };
 
 /* Phase timings in microseconds; -1 when the phase was not reached. */

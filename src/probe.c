@@ -261,8 +261,8 @@ probe_step_timeout(void *arg)
 	if (p->state == PS_GREETING && p->bytes_in == 0 && p->grace_armed) {
 		p->facts.wrong_mode_inferred = true;
 		probe_end(p, ST_WRONG_MODE, "no greeting: port %u expects a TLS "
-		    "handshake first (implicit TLS works on this port); use "
-		    "SSL/TLS here", p->spec.port);
+		    "handshake first (it answers in TLS); use SSL/TLS here",
+		    p->spec.port);
 		return;
 	}
 	switch (p->state) {
@@ -317,8 +317,8 @@ probe_arm_grace(struct probe *p)
 	if (p->grace_us < left) {
 		probe_arm_step(p, p->grace_us);
 		p->grace_armed = true;
-		probe_note(p, 0, "implicit TLS works on this port: waiting "
-		    "%.1f s for a greeting before concluding wrong mode",
+		probe_note(p, 0, "this port answers in TLS from the first byte: "
+		    "waiting %.2f s for a greeting before concluding wrong mode",
 		    (double)p->grace_us / 1e6);
 	}
 }

@@ -32,11 +32,11 @@ report_problem_short(enum tls_problem p)
 	case TLS_PROB_HOSTNAME_MISMATCH:
 		return "bad name";
 	case TLS_PROB_SELF_SIGNED:
-		return "self-signed";
+		return "self-sgnd";
 	case TLS_PROB_UNTRUSTED:
 		return "untrusted";
 	case TLS_PROB_NOT_YET_VALID:
-		return "not yet valid";
+		return "too early";
 	case TLS_PROB_REVOKED:
 		return "revoked";
 	case TLS_PROB_NO_CERTIFICATE:
@@ -121,7 +121,7 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 		break;
 	case ST_WRONG_MODE:
 		snprintf(buf, size, "%s", probe_get_spec(p)->mode == MODE_TLS ?
-		    "no TLS (plain port)" : "no greeting (TLS)");
+		    "plaintext greeting" : "needs SSL/TLS");
 		break;
 	case ST_STARTTLS_NOT_OFFERED:
 		snprintf(buf, size, "not offered");

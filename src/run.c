@@ -209,9 +209,16 @@ run_probe_changed(struct probe *p, void *arg)
 		return;
 	row = cell / MODE_LAST;
 	f = probe_get_facts(p);
-	if (cell % MODE_LAST == MODE_TLS && f->tls.established &&
-	    b->tls_grace[row] == 0) {
-		hs = f->timing.tls_us > 0 ? f->timing.tls_us : 1;
+	/* The port speaks TLS from the first byte if the handshake worked
+	 * or the server at least answered in TLS (an alert, an old
+	 * version): a silent plaintext cell there waits for a ClientHello. */
+	if (cell % MODE_LAST == MODE_TLS && b->tls_grace[row] == 0 &&
+	    (f->tls.established || (probe_is_done(p) &&
+	    f->tls.server_spoke_tls))) {
+		hs = f->timing.tls_us > 0 ? f->timing.tls_us :
+		    (int64_t)probe_get_elapsed_us(p);
+		if (hs <= 0)
+			hs = 1;
 		b->tls_grace[row] = (uint64_t)hs * RUN_GRACE_MULT;
 		run_hint(r, b, row);
 	}

@@ -1,0 +1,1791 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * mbedTLS client side: the shared configuration, one session per probe with
+ * BIO callbacks onto a non-blocking socket, the handshake step and the TLS
+ * facts.  The BIO callbacks also watch the records going past (ClientHello
+ * SNI, ServerHello version and group, plaintext alerts, CertificateRequest)
+ * so that failures can be named.  Never blocks, never prints, never uses
+ * mbedtls_net_*.  The one read of a private mbedTLS field (an encrypted
+ * alert's description) is in tlswrap_last_alert().
+ */
+#include "config.h"
+
+#include "tlswrap.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>	/* MBEDTLS_ERR_NET_* codes only */
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
+#include <psa/crypto.h>
+
+#include "facts.h"
+#include "transcript.h"
+#include "xmalloc.h"
+
+#define TLSWRAP_PLAIN_MAX	512	/* plaintext kept; tlswrap.h: 512 */
+#define TLSWRAP_CH_MAX		4096	/* ClientHello bytes parsed for SNI */
+#define TLSWRAP_SH_MAX		512	/* ServerHello bytes parsed */
+#define TLSWRAP_SAN_MAX		100	/* SAN entries kept per certificate */
+#define TLSWRAP_DN_MAX		1024	/* distinguished name as text */
+#define TLSWRAP_RETRY		16	/* immediate retries per call */
+
+/* TLS record content types and handshake message types (RFC 8446 5.1,
+ * 4; RFC 5246 6.2.1, 7.4). */
+#define REC_CCS			20
+#define REC_ALERT		21
+#define REC_HANDSHAKE		22
+#define REC_APPDATA		23
+#define HS_CLIENT_HELLO		1
+#define HS_SERVER_HELLO		2
+#define HS_SERVER_KEY_EXCHANGE	12
+#define HS_CERTIFICATE_REQUEST	13
+#define EXT_SERVER_NAME		0
+#define EXT_SUPPORTED_VERSIONS	43
+#define EXT_KEY_SHARE		51
+#define ALERT_HANDSHAKE_FAILURE	40
+#define ALERT_NO_CERTIFICATE	41
+#define ALERT_BAD_CERTIFICATE	42
+#define ALERT_PROTOCOL_VERSION	70
+#define ALERT_CERT_REQUIRED	116
+
+struct tlswrap_config {
+	mbedtls_ssl_config	 conf;		/* shared by all sessions */
+	mbedtls_entropy_context	 entropy;	/* seeds drbg */
+	mbedtls_ctr_drbg_context drbg;		/* the RNG of conf */
+	mbedtls_x509_crt	 ca;		/* trust anchors */
+};
+
+/* Follows the record layer of one direction as a byte stream; records may
+ * arrive in any number of pieces. */
+struct recscan {
+	unsigned char	 hdr[5];	/* record header being collected */
+	size_t		 hdrlen;	/* 5: inside the record body */
+	size_t		 left;		/* body bytes still to come */
+	size_t		 nrec;		/* records started */
+};
+
+/* Follows handshake messages inside plaintext handshake records. */
+struct hsscan {
+	unsigned char	 hdr[4];	/* message header being collected */
+	size_t		 hdrlen;	/* 4: inside the message body */
+	size_t		 left;		/* body bytes still to come */
+	size_t		 seen;		/* body bytes seen so far */
+};
+
+struct tlswrap {
+	struct tlswrap_config	*cfg;		/* not owned */
+	mbedtls_ssl_context	 ssl;		/* the session */
+	int			 fd;		/* not owned */
+	char			*host;		/* as given */
+	char			*vhost;		/* IP literal for verification,
+						 * NULL for names */
+	struct transcript	*tr;		/* not owned; may be NULL */
+	uint64_t		 t0_us;		/* transcript time base */
+
+	bool			 attempted;	/* handshake started */
+	bool			 established;	/* handshake completed */
+	bool			 failed;	/* fatal error seen */
+	bool			 at_eof;	/* peer closed (EOF result) */
+	int			 error;		/* mbedTLS code of failure */
+	char			*failure;	/* words for the failure */
+	bool			 legacy;	/* looks TLS 1.0/1.1-only */
+	bool			 cert_req;	/* CertificateRequest seen */
+
+	/* BIO observations. */
+	int			 sys_errno;	/* of a failed recv/send */
+	bool			 got_first;	/* server sent a byte */
+	unsigned		 first_ver;	/* 1st server record version */
+	bool			 plain;		/* server spoke plaintext */
+	bool			 plain_done;	/* plaintext collection over */
+	unsigned char		 plainbuf[TLSWRAP_PLAIN_MAX + 1]; /* + NUL */
+	size_t			 plainlen;	/* bytes in plainbuf */
+	struct recscan		 in;		/* server -> client records */
+	struct recscan		 out;		/* client -> server records */
+	struct hsscan		 hs;		/* server handshake messages */
+	bool			 server_ccs;	/* later records encrypted */
+	unsigned char		 alert[2];	/* plaintext alert body */
+	size_t			 alertlen;	/* bytes in alert */
+	int			 alert_desc;	/* last plaintext alert, -1 */
+	bool			 alert_hidden;	/* an encrypted record came
+						 * after the last alert seen */
+	unsigned char		 sh[TLSWRAP_SH_MAX]; /* ServerHello body */
+	size_t			 shlen;		/* bytes in sh */
+	unsigned		 sh_version;	/* version the server chose */
+	unsigned char		 ske[4];	/* ServerKeyExchange start */
+	unsigned		 group;		/* key exchange group, 0 */
+	unsigned char		*ch;		/* ClientHello being captured */
+	size_t			 chlen;		/* bytes in ch */
+	bool			 ch_cut;	/* ClientHello too long */
+	bool			 ch_done;	/* ClientHello reported */
+	size_t			 out_enc_hs;	/* encrypted records we sent
+						 * during the handshake */
+};
+
+/* RFC 8446 6, RFC 5246 7.2: alert descriptions in words. */
+static const struct {
+	int		 code;
+	const char	*words;
+} tlswrap_alerts[] = {
+	{ 0, "close notify" },
+	{ 10, "unexpected message" },
+	{ 20, "bad record MAC" },
+	{ 21, "decryption failed" },
+	{ 22, "record overflow" },
+	{ 30, "decompression failure" },
+	{ 40, "handshake failure" },
+	{ 41, "no certificate" },
+	{ 42, "bad certificate" },
+	{ 43, "unsupported certificate" },
+	{ 44, "certificate revoked" },
+	{ 45, "certificate expired" },
+	{ 46, "certificate unknown" },
+	{ 47, "illegal parameter" },
+	{ 48, "unknown CA" },
+	{ 49, "access denied" },
+	{ 50, "decode error" },
+	{ 51, "decrypt error" },
+	{ 60, "export restriction" },
+	{ 70, "protocol version" },
+	{ 71, "insufficient security" },
+	{ 80, "internal error" },
+	{ 86, "inappropriate fallback" },
+	{ 90, "user canceled" },
+	{ 100, "no renegotiation" },
+	{ 109, "missing extension" },
+	{ 110, "unsupported extension" },
+	{ 111, "certificate unobtainable" },
+	{ 112, "unrecognized name" },
+	{ 113, "bad certificate status response" },
+	{ 114, "bad certificate hash value" },
+	{ 115, "unknown PSK identity" },
+	{ 116, "certificate required" },
+	{ 120, "no application protocol" }
+};
+
+/* Named groups (IANA TLS Supported Groups registry). */
+static const struct {
+	unsigned	 id;
+	const char	*name;
+} tlswrap_groups[] = {
+	{ 0x0017, "secp256r1" },
+	{ 0x0018, "secp384r1" },
+	{ 0x0019, "secp521r1" },
+	{ 0x001a, "brainpoolP256r1" },
+	{ 0x001b, "brainpoolP384r1" },
+	{ 0x001c, "brainpoolP512r1" },
+	{ 0x001d, "x25519" },
+	{ 0x001e, "x448" },
+	{ 0x001f, "brainpoolP256r1tls13" },
+	{ 0x0020, "brainpoolP384r1tls13" },
+	{ 0x0021, "brainpoolP512r1tls13" },
+	{ 0x0100, "ffdhe2048" },
+	{ 0x0101, "ffdhe3072" },
+	{ 0x0102, "ffdhe4096" },
+	{ 0x0103, "ffdhe6144" },
+	{ 0x0104, "ffdhe8192" },
+	{ 0x11eb, "SecP256r1MLKEM768" },
+	{ 0x11ec, "X25519MLKEM768" },
+	{ 0x11ed, "SecP384r1MLKEM1024" }
+};
+
+/* RFC 8446 4.1.3: the random of a HelloRetryRequest. */
+static const unsigned char tlswrap_hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+	0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c
+};
+
+static bool	tlswrap_psa_ready;
+
+static uint64_t
+tlswrap_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t
+tlswrap_t(const struct tlswrap *tw)
+{
+	uint64_t	now = tlswrap_now_us();
+
+	return now > tw->t0_us ? now - tw->t0_us : 0;
+}
+
+static void
+tlswrap_note(struct tlswrap *tw, int flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* One TR_TLS event; the transcript is optional. */
+static void
+tlswrap_note(struct tlswrap *tw, int flags, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	if (tw->tr == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	transcript_add(tw->tr, tlswrap_t(tw), TR_TLS, TR_SEC_NONE, flags, s,
+	    (size_t)n);
+	free(s);
+}
+
+static const char *
+tlswrap_alert_words(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof tlswrap_alerts / sizeof tlswrap_alerts[0];
+	    i++) {
+		if (tlswrap_alerts[i].code == code)
+			return tlswrap_alerts[i].words;
+	}
+	return NULL;
+}
+
+static void
+tlswrap_group_name(unsigned id, char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof tlswrap_groups / sizeof tlswrap_groups[0];
+	    i++) {
+		if (tlswrap_groups[i].id == id) {
+			snprintf(buf, len, "%s", tlswrap_groups[i].name);
+			return;
+		}
+	}
+	snprintf(buf, len, "0x%04x", id);
+}
+
+static const char *
+tlswrap_wire_version(unsigned v)
+{
+	switch (v) {
+	case 0x0300:
+		return "SSL 3.0";
+	case 0x0301:
+		return "TLS 1.0";
+	case 0x0302:
+		return "TLS 1.1";
+	case 0x0303:
+		return "TLS 1.2";
+	case 0x0304:
+		return "TLS 1.3";
+	}
+	return "an unknown version";
+}
+
+/* SSL 3.0, TLS 1.0 and 1.1: what a legacy-only server answers with. */
+static bool
+tlswrap_is_legacy(unsigned v)
+{
+	return v >= 0x0300 && v < 0x0303;
+}
+
+static void
+tlswrap_strerror(int ret, char *buf, size_t len)
+{
+	mbedtls_strerror(ret, buf, len);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "unknown error");
+}
+
+static void
+tlswrap_set_err(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+tlswrap_set_err(char **err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = xstrdup("TLS configuration failed.");
+	va_end(ap);
+	*err = s;
+}
+
+/* Configuration. */
+
+static int
+tlswrap_load_file(mbedtls_x509_crt *ca, const char *file, char **err)
+{
+	char	ebuf[128];
+	int	ret;
+
+	if (access(file, R_OK) != 0) {
+		tlswrap_set_err(err, "cannot read CA file %s: %s.", file,
+		    strerror(errno));
+		return -1;
+	}
+	ret = mbedtls_x509_crt_parse_file(ca, file);
+	/* > 0: that many certificates did not parse; fine if one did. */
+	if (ret < 0 || ca->version == 0) {
+		if (ret < 0)
+			tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		else
+			snprintf(ebuf, sizeof ebuf, "no certificate parsed");
+		tlswrap_set_err(err, "cannot read CA file %s: %s.", file,
+		    ebuf);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tlswrap_load_path(mbedtls_x509_crt *ca, const char *path, char **err)
+{
+	char	ebuf[128];
+	int	ret;
+
+	if (access(path, R_OK | X_OK) != 0) {
+		tlswrap_set_err(err, "cannot read CA directory %s: %s.", path,
+		    strerror(errno));
+		return -1;
+	}
+	ret = mbedtls_x509_crt_parse_path(ca, path);
+	if (ret < 0 || ca->version == 0) {
+		if (ret < 0)
+			tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		else
+			snprintf(ebuf, sizeof ebuf, "no certificate parsed");
+		tlswrap_set_err(err, "cannot read CA directory %s: %s.", path,
+		    ebuf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The usual places of the system trust store (Debian, Fedora, Alpine,
+ * BSD); the first that yields a certificate wins. */
+static int
+tlswrap_load_system(mbedtls_x509_crt *ca, char **err)
+{
+	static const char *const files[] = {
+		"/etc/ssl/certs/ca-certificates.crt",
+		"/etc/pki/tls/certs/ca-bundle.crt",
+		"/etc/ssl/cert.pem"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (access(files[i], R_OK) != 0)
+			continue;
+		if (mbedtls_x509_crt_parse_file(ca, files[i]) >= 0 &&
+		    ca->version != 0)
+			return 0;
+		mbedtls_x509_crt_free(ca);
+		mbedtls_x509_crt_init(ca);
+	}
+	if (access("/etc/ssl/certs", R_OK | X_OK) == 0 &&
+	    mbedtls_x509_crt_parse_path(ca, "/etc/ssl/certs") >= 0 &&
+	    ca->version != 0)
+		return 0;
+	tlswrap_set_err(err, "no system CA certificates found (tried "
+	    "/etc/ssl/certs/ca-certificates.crt, "
+	    "/etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem and "
+	    "/etc/ssl/certs); give a CA file or directory.");
+	return -1;
+}
+
+struct tlswrap_config *
+tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
+{
+	static const unsigned char	 pers[] = "mailports";
+	struct tlswrap_config		*cfg;
+	psa_status_t			 st;
+	char				 ebuf[128];
+	int				 ret;
+
+	if (err != NULL)
+		*err = NULL;
+	if (!tlswrap_psa_ready) {
+		st = psa_crypto_init();
+		if (st != PSA_SUCCESS) {
+			tlswrap_set_err(err, "cannot initialise PSA crypto "
+			    "(status %d).", (int)st);
+			return NULL;
+		}
+		tlswrap_psa_ready = true;
+	}
+
+	cfg = xcalloc(1, sizeof *cfg);
+	mbedtls_ssl_config_init(&cfg->conf);
+	mbedtls_entropy_init(&cfg->entropy);
+	mbedtls_ctr_drbg_init(&cfg->drbg);
+	mbedtls_x509_crt_init(&cfg->ca);
+
+	ret = mbedtls_ctr_drbg_seed(&cfg->drbg, mbedtls_entropy_func,
+	    &cfg->entropy, pers, sizeof pers - 1);
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		tlswrap_set_err(err, "cannot seed the random generator: %s.",
+		    ebuf);
+		goto fail;
+	}
+	ret = mbedtls_ssl_config_defaults(&cfg->conf, MBEDTLS_SSL_IS_CLIENT,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		tlswrap_set_err(err, "cannot set up TLS defaults: %s.", ebuf);
+		goto fail;
+	}
+	mbedtls_ssl_conf_min_tls_version(&cfg->conf,
+	    MBEDTLS_SSL_VERSION_TLS1_2);
+	mbedtls_ssl_conf_max_tls_version(&cfg->conf,
+	    MBEDTLS_SSL_VERSION_TLS1_3);
+	/* OPTIONAL: finish the handshake so every problem can be named;
+	 * the verdict, not the handshake, decides trust. */
+	mbedtls_ssl_conf_authmode(&cfg->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+	mbedtls_ssl_conf_rng(&cfg->conf, mbedtls_ctr_drbg_random, &cfg->drbg);
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+	/* A probe never resumes: no TLS 1.2 tickets.  TLS 1.3
+	 * NewSessionTicket signalling stays off (the 3.6 default), so the
+	 * library drops them instead of returning RECEIVED_NEW_SESSION_TICKET
+	 * (which is still absorbed if it ever comes). */
+	mbedtls_ssl_conf_session_tickets(&cfg->conf,
+	    MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#endif
+
+	if (ca_file != NULL) {
+		if (tlswrap_load_file(&cfg->ca, ca_file, err) != 0)
+			goto fail;
+	}
+	if (ca_path != NULL) {
+		if (tlswrap_load_path(&cfg->ca, ca_path, err) != 0)
+			goto fail;
+	}
+	if (ca_file == NULL && ca_path == NULL) {
+		if (tlswrap_load_system(&cfg->ca, err) != 0)
+			goto fail;
+	}
+	mbedtls_ssl_conf_ca_chain(&cfg->conf, &cfg->ca, NULL);
+	return cfg;
+
+fail:
+	tlswrap_config_free(cfg);
+	return NULL;
+}
+
+void
+tlswrap_config_free(struct tlswrap_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	mbedtls_ssl_config_free(&cfg->conf);
+	mbedtls_x509_crt_free(&cfg->ca);
+	mbedtls_ctr_drbg_free(&cfg->drbg);
+	mbedtls_entropy_free(&cfg->entropy);
+	free(cfg);
+}
+
+const char *
+tlswrap_runtime_version(void)
+{
+	static char	buf[64];
+
+	if (buf[0] == '\0')
+		mbedtls_version_get_string_full(buf);
+	return buf;
+}
+
+/* Record observation. */
+
+/* Server handshake message complete (or its first TLSWRAP_SH_MAX bytes):
+ * RFC 8446 4.1.3 / RFC 5246 7.4.1.3. */
+static void
+tlswrap_server_hello(struct tlswrap *tw)
+{
+	const unsigned char	*b = tw->sh;
+	size_t			 n = tw->shlen, i, end, elen;
+	unsigned		 version, group = 0, type;
+	bool			 hrr;
+	char			 gname[32];
+
+	if (n < 35)
+		return;
+	version = (unsigned)b[0] << 8 | b[1];
+	hrr = memcmp(b + 2, tlswrap_hrr_random, 32) == 0;
+	i = 35 + b[34];			/* session id */
+	i += 3;				/* cipher suite, compression */
+	if (i + 2 <= n) {
+		end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
+		if (end > n)
+			end = n;
+		i += 2;
+		while (i + 4 <= end) {
+			type = (unsigned)b[i] << 8 | b[i + 1];
+			elen = (size_t)b[i + 2] << 8 | b[i + 3];
+			i += 4;
+			if (elen > end - i)
+				break;
+			if (type == EXT_SUPPORTED_VERSIONS && elen == 2)
+				version = (unsigned)b[i] << 8 | b[i + 1];
+			if (type == EXT_KEY_SHARE && elen >= 2)
+				group = (unsigned)b[i] << 8 | b[i + 1];
+			i += elen;
+		}
+	}
+	tw->sh_version = version;
+	if (group != 0)
+		tw->group = group;
+	if (tlswrap_is_legacy(version))
+		tw->legacy = true;
+	if (hrr) {
+		tlswrap_group_name(group, gname, sizeof gname);
+		tlswrap_note(tw, 0, "HelloRetryRequest: server wants group %s",
+		    gname);
+	} else if (tlswrap_is_legacy(version))
+		tlswrap_note(tw, TR_F_ERROR, "ServerHello: server chose %s "
+		    "(legacy protocol)", tlswrap_wire_version(version));
+}
+
+static void
+tlswrap_hs_start(struct tlswrap *tw, unsigned type)
+{
+	if (type == HS_SERVER_HELLO)
+		tw->shlen = 0;
+	if (type == HS_CERTIFICATE_REQUEST && !tw->cert_req) {
+		tw->cert_req = true;
+		tlswrap_note(tw, 0, "server requested a client certificate; "
+		    "none sent");
+	}
+}
+
+static void
+tlswrap_hs_body(struct tlswrap *tw, unsigned type, const unsigned char *p,
+    size_t n, size_t off)
+{
+	size_t	k;
+
+	if (type == HS_SERVER_HELLO && tw->shlen < sizeof tw->sh) {
+		k = sizeof tw->sh - tw->shlen;
+		if (k > n)
+			k = n;
+		memcpy(tw->sh + tw->shlen, p, k);
+		tw->shlen += k;
+	}
+	if (type == HS_SERVER_KEY_EXCHANGE && off < sizeof tw->ske) {
+		k = sizeof tw->ske - off;
+		if (k > n)
+			k = n;
+		memcpy(tw->ske + off, p, k);
+		/* RFC 8422 5.4: curve_type named_curve(3), then the group. */
+		if (off + k >= 3 && tw->ske[0] == 3)
+			tw->group = (unsigned)tw->ske[1] << 8 | tw->ske[2];
+	}
+}
+
+static void
+tlswrap_hs_end(struct tlswrap *tw, unsigned type)
+{
+	if (type == HS_SERVER_HELLO)
+		tlswrap_server_hello(tw);
+}
+
+/* Bytes of plaintext handshake records from the server. */
+static void
+tlswrap_hs_feed(struct tlswrap *tw, const unsigned char *p, size_t n)
+{
+	struct hsscan	*hs = &tw->hs;
+	size_t		 k;
+	unsigned	 type;
+
+	while (n > 0) {
+		if (hs->hdrlen < 4) {
+			hs->hdr[hs->hdrlen++] = *p++;
+			n--;
+			if (hs->hdrlen < 4)
+				continue;
+			hs->left = (size_t)hs->hdr[1] << 16 |
+			    (size_t)hs->hdr[2] << 8 | hs->hdr[3];
+			hs->seen = 0;
+			tlswrap_hs_start(tw, hs->hdr[0]);
+			if (hs->left == 0) {
+				tlswrap_hs_end(tw, hs->hdr[0]);
+				hs->hdrlen = 0;
+			}
+			continue;
+		}
+		type = hs->hdr[0];
+		k = n < hs->left ? n : hs->left;
+		tlswrap_hs_body(tw, type, p, k, hs->seen);
+		hs->seen += k;
+		hs->left -= k;
+		p += k;
+		n -= k;
+		if (hs->left == 0) {
+			tlswrap_hs_end(tw, type);
+			hs->hdrlen = 0;
+		}
+	}
+}
+
+static void
+tlswrap_in_start(struct tlswrap *tw, unsigned type, unsigned ver,
+    size_t len)
+{
+	if (tw->in.nrec == 1)
+		tw->first_ver = ver;
+	if (type == REC_ALERT)
+		tw->alertlen = 0;
+	if (type == REC_CCS)
+		tw->server_ccs = true;
+	/* An alert inside an encrypted record cannot be read here. */
+	if ((type == REC_ALERT && len != 2) || type == REC_APPDATA)
+		tw->alert_hidden = true;
+}
+
+static void
+tlswrap_in_body(struct tlswrap *tw, unsigned type, size_t len,
+    const unsigned char *p, size_t n)
+{
+	size_t	k;
+
+	if (type == REC_ALERT && len == 2) {
+		k = sizeof tw->alert - tw->alertlen;
+		if (k > n)
+			k = n;
+		memcpy(tw->alert + tw->alertlen, p, k);
+		tw->alertlen += k;
+	}
+	if (type == REC_HANDSHAKE && !tw->server_ccs)
+		tlswrap_hs_feed(tw, p, n);
+}
+
+static void
+tlswrap_in_end(struct tlswrap *tw, unsigned type, size_t len)
+{
+	const char	*w;
+
+	if (type != REC_ALERT || len != 2 || tw->alertlen != 2)
+		return;
+	tw->alert_desc = tw->alert[1];
+	tw->alert_hidden = false;
+	w = tlswrap_alert_words(tw->alert_desc);
+	tlswrap_note(tw, tw->alert[0] == 2 ? TR_F_ERROR : 0,
+	    "alert received: %s %s (%d)",
+	    tw->alert[0] == 2 ? "fatal" : "warning", w != NULL ? w : "unknown",
+	    tw->alert_desc);
+}
+
+/* RFC 6066 3: find server_name in our own ClientHello (RFC 8446 4.1.2). */
+static void
+tlswrap_client_hello(struct tlswrap *tw)
+{
+	const unsigned char	*b = tw->ch;
+	size_t			 n = tw->chlen, i, end, elen, nlen;
+	unsigned		 type;
+
+	tw->ch_done = true;
+	if (tw->ch_cut || n < 5 + 4 + 35 || b[0] != REC_HANDSHAKE ||
+	    b[5] != HS_CLIENT_HELLO)
+		goto unknown;
+	i = 9 + 34;
+	i += 1 + b[i];				/* session id */
+	if (i + 2 > n)
+		goto unknown;
+	i += 2 + ((size_t)b[i] << 8 | b[i + 1]);	/* cipher suites */
+	if (i + 1 > n)
+		goto unknown;
+	i += 1 + b[i];				/* compression */
+	if (i + 2 <= n) {
+		end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
+		if (end > n)
+			end = n;
+		i += 2;
+		while (i + 4 <= end) {
+			type = (unsigned)b[i] << 8 | b[i + 1];
+			elen = (size_t)b[i + 2] << 8 | b[i + 3];
+			i += 4;
+			if (elen > end - i)
+				break;
+			if (type == EXT_SERVER_NAME && elen >= 5) {
+				nlen = (size_t)b[i + 3] << 8 | b[i + 4];
+				if (nlen > elen - 5)
+					nlen = elen - 5;
+				tlswrap_note(tw, 0,
+				    "ClientHello sent, SNI %.*s", (int)nlen,
+				    (const char *)b + i + 5);
+				return;
+			}
+			i += elen;
+		}
+	}
+	tlswrap_note(tw, 0, "ClientHello sent, no SNI%s",
+	    tw->vhost != NULL ? " (IP literal)" : "");
+	return;
+
+unknown:
+	tlswrap_note(tw, 0, "ClientHello sent (%zu bytes)", tw->chlen);
+}
+
+static void
+tlswrap_out_start(struct tlswrap *tw, unsigned type,
+    const unsigned char *hdr)
+{
+	if (tw->out.nrec == 1 && type == REC_HANDSHAKE) {
+		tw->ch = xmalloc(TLSWRAP_CH_MAX);
+		memcpy(tw->ch, hdr, 5);
+		tw->chlen = 5;
+	}
+	/* TLS 1.3 handshake messages after ServerHello travel as
+	 * application_data records (RFC 8446 5.2). */
+	if (type == REC_APPDATA && !tw->established)
+		tw->out_enc_hs++;
+}
+
+static void
+tlswrap_out_body(struct tlswrap *tw, const unsigned char *p, size_t n)
+{
+	if (tw->ch == NULL || tw->ch_done)
+		return;
+	if (n > TLSWRAP_CH_MAX - tw->chlen) {
+		n = TLSWRAP_CH_MAX - tw->chlen;
+		tw->ch_cut = true;
+	}
+	memcpy(tw->ch + tw->chlen, p, n);
+	tw->chlen += n;
+}
+
+static void
+tlswrap_out_end(struct tlswrap *tw)
+{
+	if (tw->ch != NULL && !tw->ch_done) {
+		tlswrap_client_hello(tw);
+		free(tw->ch);
+		tw->ch = NULL;
+	}
+}
+
+/* Walk the records of one direction: dir 0 = from the server. */
+static void
+tlswrap_scan(struct tlswrap *tw, int dir, const unsigned char *p, size_t n)
+{
+	struct recscan	*rs = dir == 0 ? &tw->in : &tw->out;
+	size_t		 k, len;
+	unsigned	 type, ver;
+
+	while (n > 0) {
+		if (rs->hdrlen < 5) {
+			k = 5 - rs->hdrlen;
+			if (k > n)
+				k = n;
+			memcpy(rs->hdr + rs->hdrlen, p, k);
+			rs->hdrlen += k;
+			p += k;
+			n -= k;
+			if (rs->hdrlen < 5)
+				continue;
+			type = rs->hdr[0];
+			ver = (unsigned)rs->hdr[1] << 8 | rs->hdr[2];
+			rs->left = (size_t)rs->hdr[3] << 8 | rs->hdr[4];
+			rs->nrec++;
+			if (dir == 0)
+				tlswrap_in_start(tw, type, ver, rs->left);
+			else
+				tlswrap_out_start(tw, type, rs->hdr);
+			if (rs->left == 0) {
+				if (dir == 0)
+					tlswrap_in_end(tw, type, 0);
+				else
+					tlswrap_out_end(tw);
+				rs->hdrlen = 0;
+			}
+			continue;
+		}
+		type = rs->hdr[0];
+		len = (size_t)rs->hdr[3] << 8 | rs->hdr[4];
+		k = n < rs->left ? n : rs->left;
+		if (dir == 0)
+			tlswrap_in_body(tw, type, len, p, k);
+		else
+			tlswrap_out_body(tw, p, k);
+		rs->left -= k;
+		p += k;
+		n -= k;
+		if (rs->left == 0) {
+			if (dir == 0)
+				tlswrap_in_end(tw, type, len);
+			else
+				tlswrap_out_end(tw);
+			rs->hdrlen = 0;
+		}
+	}
+}
+
+/* BIO callbacks. */
+
+static int
+tlswrap_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct tlswrap	*tw = ctx;
+	ssize_t		 n;
+
+	do {
+		n = send(tw->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_WRITE;
+		tw->sys_errno = errno;
+		if (errno == ECONNRESET || errno == EPIPE)
+			return MBEDTLS_ERR_NET_CONN_RESET;
+		return MBEDTLS_ERR_NET_SEND_FAILED;
+	}
+	if (!tw->established)
+		tlswrap_scan(tw, 1, buf, (size_t)n);
+	return (int)n;
+}
+
+/* The plaintext into the transcript as server lines, the way pingpong
+ * records them: without the line end, flagged like any other line; an
+ * unterminated rest is marked cut. */
+static void
+tlswrap_plain_lines(struct tlswrap *tw)
+{
+	const unsigned char	*p = tw->plainbuf, *end, *nl;
+	size_t			 len, i;
+	uint64_t		 t;
+	int			 flags;
+
+	if (tw->tr == NULL)
+		return;
+	t = tlswrap_t(tw);
+	end = p + tw->plainlen;
+	while (p < end) {
+		flags = 0;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			len = (size_t)(end - p);
+			flags |= TR_F_CUT;
+		} else {
+			len = (size_t)(nl - p);
+			if (len > 0 && p[len - 1] == '\r')
+				len--;
+			else
+				flags |= TR_F_BARE_LF;
+		}
+		for (i = 0; i < len; i++) {
+			if (p[i] == '\0')
+				flags |= TR_F_NUL;
+			if (p[i] == '\r')
+				flags |= TR_F_BARE_CR;
+		}
+		transcript_add(tw->tr, t, TR_SERVER, TR_SEC_PLAIN, flags, p,
+		    len);
+		p = nl == NULL ? end : nl + 1;
+	}
+}
+
+/* The server answered a ClientHello with text: keep the first line (at
+ * most TLSWRAP_PLAIN_MAX bytes) to show, then fail the handshake. */
+static int
+tlswrap_plain_more(struct tlswrap *tw)
+{
+	ssize_t	n;
+
+	while (!tw->plain_done && tw->plainlen < TLSWRAP_PLAIN_MAX &&
+	    memchr(tw->plainbuf, '\n', tw->plainlen) == NULL) {
+		n = recv(tw->fd, tw->plainbuf + tw->plainlen,
+		    TLSWRAP_PLAIN_MAX - tw->plainlen, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return MBEDTLS_ERR_SSL_WANT_READ;
+		if (n <= 0)
+			break;
+		tw->plainlen += (size_t)n;
+	}
+	if (!tw->plain_done) {
+		tw->plain_done = true;
+		tw->plainbuf[tw->plainlen] = '\0';
+		tlswrap_plain_lines(tw);
+	}
+	return MBEDTLS_ERR_SSL_INVALID_RECORD;
+}
+
+static int
+tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct tlswrap	*tw = ctx;
+	ssize_t		 n;
+	size_t		 k;
+
+	if (tw->plain)
+		return tlswrap_plain_more(tw);
+	do {
+		n = recv(tw->fd, buf, len, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_READ;
+		tw->sys_errno = errno;
+		if (errno == ECONNRESET)
+			return MBEDTLS_ERR_NET_CONN_RESET;
+		return MBEDTLS_ERR_NET_RECV_FAILED;
+	}
+	if (n == 0)
+		return 0;
+	/* RFC 8446 5.1: a record starts with content type 20..23; anything
+	 * else as the first byte is a greeting or other text. */
+	if (!tw->got_first && !tw->established &&
+	    (buf[0] < REC_CCS || buf[0] > REC_APPDATA)) {
+		tw->got_first = true;
+		tw->plain = true;
+		k = (size_t)n < TLSWRAP_PLAIN_MAX ? (size_t)n :
+		    TLSWRAP_PLAIN_MAX;
+		memcpy(tw->plainbuf, buf, k);
+		tw->plainlen = k;
+		return tlswrap_plain_more(tw);
+	}
+	tw->got_first = true;
+	if (!tw->established)
+		tlswrap_scan(tw, 0, buf, (size_t)n);
+	return (int)n;
+}
+
+/* For an IP literal no SNI may be sent (RFC 6066 3), but mbedTLS 3.6 sends
+ * whatever mbedtls_ssl_set_hostname() was given.  So the session gets
+ * NULL (no SNI, no built-in name check) and the name is checked here on
+ * the leaf with mbedTLS's own matcher (IP SANs, then CN), and a mismatch
+ * goes into the verification flags like any other. */
+static int
+tlswrap_verify_ip(void *ctx, mbedtls_x509_crt *crt, int depth,
+    uint32_t *flags)
+{
+	struct tlswrap		*tw = ctx;
+	mbedtls_x509_crt	 leaf, none;
+	uint32_t		 f = 0;
+
+	if (depth != 0 || tw->vhost == NULL)
+		return 0;
+	/* A shallow copy without the rest of the chain: only the name is
+	 * wanted, not another walk with signature checks. */
+	leaf = *crt;
+	leaf.next = NULL;
+	mbedtls_x509_crt_init(&none);
+	(void)mbedtls_x509_crt_verify(&leaf, &none, NULL, tw->vhost, &f, NULL,
+	    NULL);
+	*flags |= f & MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	return 0;
+}
+
+/* "[::1]" and "fe80::1%eth0" are IP literals too; *out gets the address
+ * as inet_pton(3) takes it. */
+static bool
+tlswrap_ip_literal(const char *host, char **out)
+{
+	unsigned char	 a[16];
+	char		*s, *pct;
+	size_t		 n;
+
+	n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		s = xmemdup0(host + 1, n - 2);
+	else
+		s = xstrdup(host);
+	pct = strchr(s, '%');
+	if (pct != NULL)
+		*pct = '\0';
+	if (inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1) {
+		*out = s;
+		return true;
+	}
+	free(s);
+	return false;
+}
+
+struct tlswrap *
+tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
+    struct transcript *tr, uint64_t t0_us)
+{
+	struct tlswrap	*tw;
+	char		 ebuf[128];
+	size_t		 n;
+	int		 ret;
+
+	tw = xcalloc(1, sizeof *tw);
+	tw->cfg = cfg;
+	tw->fd = fd;
+	tw->tr = tr;
+	tw->t0_us = t0_us;
+	tw->alert_desc = -1;
+	tw->host = xstrdup(host != NULL ? host : "");
+	mbedtls_ssl_init(&tw->ssl);
+
+	/* Without a name the certificate cannot be checked (rule: always
+	 * verify against the name asked about). */
+	if (tw->host[0] == '\0') {
+		tw->failure = xstrdup("TLS setup failed: no host name to "
+		    "verify the certificate against");
+		tw->error = MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+		tw->failed = true;
+		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+		return tw;
+	}
+	/* RFC 6066 3: HostName is sent without a trailing dot; certificates
+	 * name hosts without one too. */
+	n = strlen(tw->host);
+	if (n > 1 && tw->host[n - 1] == '.' && tw->host[n - 2] != '.')
+		tw->host[n - 1] = '\0';
+	ret = mbedtls_ssl_setup(&tw->ssl, &cfg->conf);
+	if (ret == 0) {
+		if (tlswrap_ip_literal(tw->host, &tw->vhost)) {
+			ret = mbedtls_ssl_set_hostname(&tw->ssl, NULL);
+			mbedtls_ssl_set_verify(&tw->ssl, tlswrap_verify_ip,
+			    tw);
+		} else
+			ret = mbedtls_ssl_set_hostname(&tw->ssl, tw->host);
+	}
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		xasprintf(&tw->failure, "TLS setup failed: %s (-0x%04x)",
+		    ebuf, (unsigned)-ret);
+		tw->error = ret;
+		tw->failed = true;
+		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+		return tw;
+	}
+	mbedtls_ssl_set_bio(&tw->ssl, tw, tlswrap_bio_send, tlswrap_bio_recv,
+	    NULL);
+	return tw;
+}
+
+void
+tlswrap_free(struct tlswrap *tw)
+{
+	if (tw == NULL)
+		return;
+	mbedtls_ssl_free(&tw->ssl);
+	free(tw->ch);
+	free(tw->failure);
+	free(tw->vhost);
+	free(tw->host);
+	free(tw);
+}
+
+/* Handshake. */
+
+/* The description of the alert that ended the session.  Plaintext alerts
+ * come from the BIO; encrypted ones (TLS 1.3 after ServerHello, TLS 1.2
+ * after ChangeCipherSpec) are only readable in the record mbedTLS just
+ * decrypted.  3.6 has no getter for it, so the private field is read
+ * (guarded by the record type); -1 when unknown. */
+static int
+tlswrap_last_alert(const struct tlswrap *tw)
+{
+	const mbedtls_ssl_context	*ssl = &tw->ssl;
+
+	if (tw->alert_desc >= 0 && !tw->alert_hidden)
+		return tw->alert_desc;
+	if (ssl->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+	    ssl->MBEDTLS_PRIVATE(in_msg) != NULL &&
+	    ssl->MBEDTLS_PRIVATE(in_msglen) >= 2)
+		return ssl->MBEDTLS_PRIVATE(in_msg)[1];
+	return -1;
+}
+
+/* After a CertificateRequest, these alerts mean "a client certificate is
+ * required" (RFC 8446 4.4.2.4, RFC 5246 7.4.6), not their usual causes. */
+static bool
+tlswrap_cert_alert(const struct tlswrap *tw, int alert)
+{
+	return tw->cert_req && (alert == ALERT_HANDSHAKE_FAILURE ||
+	    alert == ALERT_NO_CERTIFICATE || alert == ALERT_BAD_CERTIFICATE ||
+	    alert == ALERT_CERT_REQUIRED);
+}
+
+/* Our words for a failed handshake step; also sets legacy. */
+static char *
+tlswrap_words(struct tlswrap *tw, int ret)
+{
+	char		 ebuf[128];
+	char		*s;
+	const char	*w;
+	int		 alert;
+	bool		 legacy_rec;
+
+	if (tw->plain)
+		return xstrdup("server sent plaintext instead of a TLS "
+		    "handshake (this port does not speak implicit TLS)");
+	legacy_rec = tlswrap_is_legacy(tw->first_ver);
+
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		alert = tlswrap_last_alert(tw);
+		if (tlswrap_cert_alert(tw, alert)) {
+			xasprintf(&s, "handshake alert: %s (the server "
+			    "requires a client certificate)",
+			    tlswrap_alert_words(alert));
+			return s;
+		}
+		if (alert == ALERT_PROTOCOL_VERSION) {
+			tw->legacy = true;
+			return xstrdup("protocol version not supported "
+			    "(handshake alert: protocol version)");
+		}
+		if (alert == ALERT_HANDSHAKE_FAILURE) {
+			if (legacy_rec)
+				tw->legacy = true;
+			return xstrdup("handshake alert: handshake failure "
+			    "(no common cipher suite or version)");
+		}
+		if (alert < 0)
+			return xstrdup("handshake alert (description not "
+			    "readable)");
+		w = tlswrap_alert_words(alert);
+		if (w == NULL)
+			xasprintf(&s, "handshake alert: unknown (%d)", alert);
+		else
+			xasprintf(&s, "handshake alert: %s", w);
+		return s;
+	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+		if (tlswrap_is_legacy(tw->sh_version)) {
+			tw->legacy = true;
+			xasprintf(&s, "protocol version not supported (server "
+			    "chose %s)", tlswrap_wire_version(tw->sh_version));
+			return s;
+		}
+		if (legacy_rec)
+			tw->legacy = true;
+		return xstrdup("protocol version not supported");
+	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+		if (legacy_rec)
+			tw->legacy = true;
+		return xstrdup("handshake failure (no common cipher suite or "
+		    "version)");
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		return xstrdup("connection closed during handshake");
+	case MBEDTLS_ERR_NET_CONN_RESET:
+		return xstrdup("connection reset during handshake");
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+		xasprintf(&s, "%s failed during handshake: %s",
+		    ret == MBEDTLS_ERR_NET_RECV_FAILED ? "receive" : "send",
+		    strerror(tw->sys_errno));
+		return s;
+	case MBEDTLS_ERR_SSL_INVALID_RECORD:
+		return xstrdup("server sent non-TLS data");
+	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+		return xstrdup("server sent an unexpected TLS message");
+	case MBEDTLS_ERR_SSL_DECODE_ERROR:
+	case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+	case MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL:
+		return xstrdup("server sent a malformed TLS message");
+	case MBEDTLS_ERR_SSL_INVALID_MAC:
+		return xstrdup("TLS record failed its integrity check (bad "
+		    "record MAC)");
+	case MBEDTLS_ERR_SSL_BAD_CERTIFICATE:
+		return xstrdup("server sent a certificate that cannot be "
+		    "parsed");
+	}
+	tlswrap_strerror(ret, ebuf, sizeof ebuf);
+	xasprintf(&s, "TLS error: %s (-0x%04x)", ebuf, (unsigned)-ret);
+	return s;
+}
+
+static enum io_res
+tlswrap_fail(struct tlswrap *tw, int ret)
+{
+	free(tw->failure);
+	tw->failure = tlswrap_words(tw, ret);
+	tw->error = ret;
+	tw->failed = true;
+	tw->at_eof = ret == MBEDTLS_ERR_SSL_CONN_EOF && !tw->plain;
+	tlswrap_note(tw, TR_F_ERROR, "handshake failed: %s", tw->failure);
+	return tw->at_eof ? IO_EOF : IO_ERR;
+}
+
+/* mbedTLS names "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256" and
+ * "TLS1-3-AES-256-GCM-SHA384"; IANA has underscores and plain "TLS_" for
+ * TLS 1.3 suites (RFC 8446 B.4). */
+static void
+tlswrap_iana_suite(const char *name, char *buf, size_t len)
+{
+	size_t	i;
+
+	if (strncmp(name, "TLS1-3-", 7) == 0)
+		snprintf(buf, len, "TLS_%s", name + 7);
+	else
+		snprintf(buf, len, "%s", name);
+	for (i = 0; buf[i] != '\0'; i++) {
+		if (buf[i] == '-')
+			buf[i] = '_';
+	}
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian); avoids timegm(3)
+ * and the TZ environment. */
+static int64_t
+tlswrap_days(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t
+tlswrap_unix_time(const mbedtls_x509_time *t)
+{
+	return tlswrap_days(t->year, t->mon, t->day) * 86400 +
+	    t->hour * 3600 + t->min * 60 + t->sec;
+}
+
+static int64_t
+tlswrap_days_left(int64_t not_after, int64_t now)
+{
+	int64_t	d = not_after - now;
+
+	return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
+}
+
+static void
+tlswrap_flags_text(uint32_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t	 bit;
+		const char	*name;
+	} map[] = {
+		{ MBEDTLS_X509_BADCERT_EXPIRED, "expired" },
+		{ MBEDTLS_X509_BADCERT_FUTURE, "not_yet_valid" },
+		{ MBEDTLS_X509_BADCERT_CN_MISMATCH, "hostname_mismatch" },
+		{ MBEDTLS_X509_BADCERT_NOT_TRUSTED, "untrusted" },
+		{ MBEDTLS_X509_BADCERT_REVOKED, "revoked" },
+		{ MBEDTLS_X509_BADCERT_BAD_KEY, "weak_key" },
+		{ MBEDTLS_X509_BADCERT_BAD_MD, "weak_signature" },
+		{ MBEDTLS_X509_BADCERT_BAD_PK, "weak_signature" },
+		{ MBEDTLS_X509_BADCERT_KEY_USAGE, "bad_usage" },
+		{ MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, "bad_usage" },
+		{ MBEDTLS_X509_BADCERT_NS_CERT_TYPE, "bad_usage" },
+		{ MBEDTLS_X509_BADCERT_MISSING, "no_certificate" }
+	};
+	size_t		i, off = 0;
+	uint32_t	known = 0;
+	int		n;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		known |= map[i].bit;
+		if ((flags & map[i].bit) == 0)
+			continue;
+		if (strstr(buf, map[i].name) != NULL)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+		    map[i].name);
+		if (n < 0 || (size_t)n >= len - off)
+			return;
+		off += (size_t)n;
+	}
+	if ((flags & ~known) != 0)
+		snprintf(buf + off, len - off, "%sother", off ? ", " : "");
+}
+
+static void
+tlswrap_report_established(struct tlswrap *tw)
+{
+	const mbedtls_x509_crt	*crt;
+	char			 suite[80], dn[TLSWRAP_DN_MAX];
+	char			 is[TLSWRAP_DN_MAX], info[512], words[160];
+	char			 lines[512], gname[32];
+	int64_t			 now, na, days;
+	uint32_t		 flags;
+	size_t			 i, off;
+	char			*p, *line;
+	int			 n;
+
+	tlswrap_iana_suite(mbedtls_ssl_get_ciphersuite(&tw->ssl), suite,
+	    sizeof suite);
+	if (tw->group != 0) {
+		tlswrap_group_name(tw->group, gname, sizeof gname);
+		tlswrap_note(tw, 0, "handshake done: %s, %s, group %s",
+		    mbedtls_ssl_get_version(&tw->ssl), suite, gname);
+	} else
+		tlswrap_note(tw, 0, "handshake done: %s, %s",
+		    mbedtls_ssl_get_version(&tw->ssl), suite);
+
+	now = (int64_t)time(NULL);
+	crt = mbedtls_ssl_get_peer_cert(&tw->ssl);
+	for (i = 0; crt != NULL && i < TLS_CHAIN_MAX; i++, crt = crt->next) {
+		if (mbedtls_x509_dn_gets(dn, sizeof dn, &crt->subject) < 0)
+			snprintf(dn, sizeof dn, "(too long)");
+		if (mbedtls_x509_dn_gets(is, sizeof is, &crt->issuer) < 0)
+			snprintf(is, sizeof is, "(too long)");
+		na = tlswrap_unix_time(&crt->valid_to);
+		days = tlswrap_days_left(na, now);
+		tlswrap_note(tw, 0, "cert %zu: subject=%s, issuer=%s, %s "
+		    "%04d-%02d-%02d (%lld day%s%s)", i, dn, is,
+		    days < 0 ? "expired" : "expires", crt->valid_to.year,
+		    crt->valid_to.mon, crt->valid_to.day,
+		    (long long)(days < 0 ? -days : days),
+		    (days == 1 || days == -1) ? "" : "s",
+		    days < 0 ? " ago" : "");
+	}
+	if (crt != NULL)
+		tlswrap_note(tw, 0, "more certificates not shown");
+
+	flags = mbedtls_ssl_get_verify_result(&tw->ssl);
+	if (flags == 0 && mbedtls_ssl_get_peer_cert(&tw->ssl) != NULL) {
+		tlswrap_note(tw, 0, "verified");
+		return;
+	}
+	tlswrap_flags_text(flags, words, sizeof words);
+	if (mbedtls_x509_crt_verify_info(lines, sizeof lines, "", flags) < 0)
+		lines[0] = '\0';
+	/* One line per flag: join them with "; ". */
+	info[0] = '\0';
+	off = 0;
+	for (line = lines; *line != '\0' && off < sizeof info; line = p) {
+		p = strchr(line, '\n');
+		if (p == NULL)
+			p = line + strlen(line);
+		n = snprintf(info + off, sizeof info - off, "%s%.*s",
+		    off > 0 ? "; " : "", (int)(p - line), line);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+		if (*p == '\n')
+			p++;
+	}
+	tlswrap_note(tw, TR_F_ERROR, "NOT verified: %s%s%s%s", words,
+	    info[0] != '\0' ? " (" : "", info, info[0] != '\0' ? ")" : "");
+}
+
+static void
+tlswrap_on_established(struct tlswrap *tw)
+{
+	tw->established = true;
+	free(tw->ch);
+	tw->ch = NULL;
+	/* TLS 1.3: the client's second flight is Finished alone, or an
+	 * (empty) Certificate and Finished when the server sent a
+	 * CertificateRequest; mbedTLS writes one record per message. */
+	if (mbedtls_ssl_get_version_number(&tw->ssl) ==
+	    MBEDTLS_SSL_VERSION_TLS1_3 && tw->out_enc_hs >= 2 &&
+	    !tw->cert_req) {
+		tw->cert_req = true;
+		tlswrap_note(tw, 0, "server requested a client certificate; "
+		    "none sent");
+	}
+	tlswrap_report_established(tw);
+}
+
+enum io_res
+tlswrap_handshake(struct tlswrap *tw)
+{
+	int	ret, i;
+
+	tw->attempted = true;
+	if (tw->established)
+		return IO_DONE;
+	if (tw->failed)
+		return tw->at_eof ? IO_EOF : IO_ERR;
+	for (i = 0; i < TLSWRAP_RETRY; i++) {
+		ret = mbedtls_ssl_handshake(&tw->ssl);
+		switch (ret) {
+		case 0:
+			tlswrap_on_established(tw);
+			return IO_DONE;
+		case MBEDTLS_ERR_SSL_WANT_READ:
+			return IO_WANT_READ;
+		case MBEDTLS_ERR_SSL_WANT_WRITE:
+			return IO_WANT_WRITE;
+		case MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET:
+		case MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS:
+		case MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS:
+			/* Not errors: call again. */
+			continue;
+		}
+		return tlswrap_fail(tw, ret);
+	}
+	/* Still busy: come back on the next (immediate) POLLOUT rather than
+	 * hold the loop. */
+	return IO_WANT_WRITE;
+}
+
+/* Application data. */
+
+static enum io_res
+tlswrap_data_fail(struct tlswrap *tw, int ret, const char *what)
+{
+	char		 ebuf[128];
+	const char	*w;
+	int		 alert;
+
+	free(tw->failure);
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		alert = tlswrap_last_alert(tw);
+		w = alert >= 0 ? tlswrap_alert_words(alert) : NULL;
+		if (w != NULL && tlswrap_cert_alert(tw, alert))
+			xasprintf(&tw->failure, "alert from server after the "
+			    "handshake: %s (the server requires a client "
+			    "certificate)", w);
+		else if (w != NULL)
+			xasprintf(&tw->failure, "alert from server after the "
+			    "handshake: %s", w);
+		else if (alert >= 0)
+			xasprintf(&tw->failure, "alert from server after the "
+			    "handshake: unknown (%d)", alert);
+		else
+			tw->failure = xstrdup("alert from server after the "
+			    "handshake");
+		break;
+	case MBEDTLS_ERR_NET_CONN_RESET:
+		tw->failure = xstrdup("connection reset");
+		break;
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+		xasprintf(&tw->failure, "%s failed: %s", what,
+		    strerror(tw->sys_errno));
+		break;
+	default:
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		xasprintf(&tw->failure, "TLS error during %s: %s (-0x%04x)",
+		    what, ebuf, (unsigned)-ret);
+		break;
+	}
+	tw->error = ret;
+	tw->failed = true;
+	tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+	return IO_ERR;
+}
+
+/* RFC 8446 6.1: anything after close_notify is to be ignored; say so if
+ * some is already queued (mbedTLS reads records exactly, so the socket
+ * holds it). */
+static void
+tlswrap_after_close_notify(struct tlswrap *tw)
+{
+	unsigned char	buf[64];
+	ssize_t		n;
+
+	tlswrap_note(tw, 0, "close_notify received");
+	n = recv(tw->fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0)
+		tlswrap_note(tw, TR_F_ERROR, "data after close_notify "
+		    "(ignored)");
+}
+
+enum io_res
+tlswrap_read(struct tlswrap *tw, void *buf, size_t len, size_t *got)
+{
+	int	ret, i;
+
+	*got = 0;
+	if (tw->at_eof)
+		return IO_EOF;
+	if (tw->failed || !tw->established)
+		return IO_ERR;
+	if (len == 0)
+		return IO_DONE;
+	for (i = 0; i < TLSWRAP_RETRY; i++) {
+		ret = mbedtls_ssl_read(&tw->ssl, buf, len);
+		if (ret > 0) {
+			*got = (size_t)ret;
+			return IO_DONE;
+		}
+		switch (ret) {
+		case MBEDTLS_ERR_SSL_WANT_READ:
+			return IO_WANT_READ;
+		case MBEDTLS_ERR_SSL_WANT_WRITE:
+			return IO_WANT_WRITE;
+		case MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET:
+		case MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS:
+		case MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS:
+			continue;
+		case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+			tw->at_eof = true;
+			tlswrap_after_close_notify(tw);
+			return IO_EOF;
+		case 0:
+		case MBEDTLS_ERR_SSL_CONN_EOF:
+			tw->at_eof = true;
+			tlswrap_note(tw, 0, "connection closed without "
+			    "close_notify");
+			return IO_EOF;
+		}
+		return tlswrap_data_fail(tw, ret, "read");
+	}
+	return IO_WANT_READ;
+}
+
+enum io_res
+tlswrap_write(struct tlswrap *tw, const void *buf, size_t len, size_t *put)
+{
+	int	ret, i;
+
+	*put = 0;
+	if (tw->failed || !tw->established)
+		return IO_ERR;
+	if (len == 0)
+		return IO_DONE;
+	for (i = 0; i < TLSWRAP_RETRY; i++) {
+		ret = mbedtls_ssl_write(&tw->ssl, buf, len);
+		if (ret > 0) {
+			*put = (size_t)ret;
+			return IO_DONE;
+		}
+		switch (ret) {
+		case MBEDTLS_ERR_SSL_WANT_READ:
+			return IO_WANT_READ;
+		case MBEDTLS_ERR_SSL_WANT_WRITE:
+			return IO_WANT_WRITE;
+		case MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET:
+		case MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS:
+		case MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS:
+			continue;
+		case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+			tw->at_eof = true;
+			tlswrap_after_close_notify(tw);
+			return IO_EOF;
+		case 0:
+		case MBEDTLS_ERR_SSL_CONN_EOF:
+			tw->at_eof = true;
+			return IO_EOF;
+		}
+		return tlswrap_data_fail(tw, ret, "write");
+	}
+	return IO_WANT_WRITE;
+}
+
+void
+tlswrap_close_notify(struct tlswrap *tw)
+{
+	if (tw == NULL || !tw->established || tw->failed)
+		return;
+	/* One non-blocking attempt; WANT_WRITE leaves it unsent. */
+	(void)mbedtls_ssl_close_notify(&tw->ssl);
+}
+
+/* Facts. */
+
+static void
+tlswrap_cert_info(const mbedtls_x509_crt *crt, struct cert_info *ci,
+    int64_t now)
+{
+	const mbedtls_x509_sequence		*seq;
+	mbedtls_x509_subject_alternative_name	 san;
+	char					 dn[TLSWRAP_DN_MAX];
+	char					 ip[INET6_ADDRSTRLEN];
+	const char				*desc, *name;
+	size_t					 i, off;
+	int					 n;
+
+	n = mbedtls_x509_dn_gets(dn, sizeof dn, &crt->subject);
+	if (n >= 0)
+		mstr_set(&ci->subject, dn, (size_t)n);
+	n = mbedtls_x509_dn_gets(dn, sizeof dn, &crt->issuer);
+	if (n >= 0)
+		mstr_set(&ci->issuer, dn, (size_t)n);
+
+	for (seq = &crt->subject_alt_names; seq != NULL && seq->buf.p != NULL;
+	    seq = seq->next) {
+		memset(&san, 0, sizeof san);
+		if (mbedtls_x509_parse_subject_alt_name(&seq->buf, &san) != 0)
+			continue;
+		if (san.type == MBEDTLS_X509_SAN_DNS_NAME)
+			mstr_list_add(&ci->san, san.san.unstructured_name.p,
+			    san.san.unstructured_name.len, TLSWRAP_SAN_MAX);
+		else if (san.type == MBEDTLS_X509_SAN_IP_ADDRESS &&
+		    (san.san.unstructured_name.len == 4 ||
+		    san.san.unstructured_name.len == 16) &&
+		    inet_ntop(san.san.unstructured_name.len == 4 ? AF_INET :
+		    AF_INET6, san.san.unstructured_name.p, ip,
+		    sizeof ip) != NULL)
+			mstr_list_add(&ci->san, ip, strlen(ip),
+			    TLSWRAP_SAN_MAX);
+		mbedtls_x509_free_subject_alt_name(&san);
+	}
+
+	ci->not_before = tlswrap_unix_time(&crt->valid_from);
+	ci->not_after = tlswrap_unix_time(&crt->valid_to);
+	ci->days_left = tlswrap_days_left(ci->not_after, now);
+
+	name = mbedtls_pk_get_name(&crt->pk);
+	snprintf(ci->key_type, sizeof ci->key_type, "%s",
+	    name != NULL ? name : "unknown");
+	ci->key_bits = (int)mbedtls_pk_get_bitlen(&crt->pk);
+
+	if (mbedtls_oid_get_sig_alg_desc(&crt->sig_oid, &desc) == 0)
+		snprintf(ci->sig_alg, sizeof ci->sig_alg, "%s", desc);
+	else if (mbedtls_oid_get_numeric_string(ci->sig_alg,
+	    sizeof ci->sig_alg, &crt->sig_oid) < 0)
+		snprintf(ci->sig_alg, sizeof ci->sig_alg, "unknown");
+
+	/* Hex without separators; cut with ".." past 38 bytes (RFC 5280
+	 * allows 20). */
+	off = 0;
+	for (i = 0; i < crt->serial.len; i++) {
+		if (off + 2 + 3 > sizeof ci->serial) {
+			snprintf(ci->serial + off, sizeof ci->serial - off,
+			    "..");
+			break;
+		}
+		snprintf(ci->serial + off, sizeof ci->serial - off, "%02X",
+		    crt->serial.p[i]);
+		off += 2;
+	}
+
+	ci->self_issued = crt->subject_raw.len == crt->issuer_raw.len &&
+	    memcmp(crt->subject_raw.p, crt->issuer_raw.p,
+	    crt->subject_raw.len) == 0;
+}
+
+static unsigned
+tlswrap_problems(uint32_t flags, bool self_signed)
+{
+	unsigned	p = 0;
+	uint32_t	known;
+
+	known = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE |
+	    MBEDTLS_X509_BADCERT_CN_MISMATCH |
+	    MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_REVOKED |
+	    MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_BAD_MD |
+	    MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_KEY_USAGE |
+	    MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+	    MBEDTLS_X509_BADCERT_NS_CERT_TYPE | MBEDTLS_X509_BADCERT_MISSING;
+
+	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+		p |= TLS_PROB_BIT(TLS_PROB_EXPIRED);
+	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+		p |= TLS_PROB_BIT(TLS_PROB_NOT_YET_VALID);
+	if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+		p |= TLS_PROB_BIT(TLS_PROB_HOSTNAME_MISMATCH);
+	if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+		p |= TLS_PROB_BIT(TLS_PROB_UNTRUSTED);
+		if (self_signed)
+			p |= TLS_PROB_BIT(TLS_PROB_SELF_SIGNED);
+	}
+	if (flags & MBEDTLS_X509_BADCERT_REVOKED)
+		p |= TLS_PROB_BIT(TLS_PROB_REVOKED);
+	if (flags & MBEDTLS_X509_BADCERT_BAD_KEY)
+		p |= TLS_PROB_BIT(TLS_PROB_WEAK_KEY);
+	if (flags & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK))
+		p |= TLS_PROB_BIT(TLS_PROB_WEAK_SIGNATURE);
+	if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE |
+	    MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+	    MBEDTLS_X509_BADCERT_NS_CERT_TYPE))
+		p |= TLS_PROB_BIT(TLS_PROB_BAD_USAGE);
+	if (flags & MBEDTLS_X509_BADCERT_MISSING)
+		p |= TLS_PROB_BIT(TLS_PROB_NO_CERTIFICATE);
+	if (flags & ~known)
+		p |= TLS_PROB_BIT(TLS_PROB_OTHER);
+	return p;
+}
+
+/* f must be cleared (facts_init/facts_clear): its pointers are set, never
+ * freed here, so a second call on a filled struct would leak failure
+ * (subject, issuer and SANs are replaced or deduplicated). */
+void
+tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
+    int64_t now)
+{
+	const mbedtls_x509_crt	*crt, *leaf;
+	size_t			 n;
+	uint32_t		 flags;
+
+	f->attempted = tw->attempted;
+	f->client_cert_requested = tw->cert_req;
+	f->legacy_suspected = tw->legacy;
+	f->server_spoke_tls = tw->got_first && !tw->plain;
+	if (tw->group != 0)
+		tlswrap_group_name(tw->group, f->group, sizeof f->group);
+	if (!tw->established) {
+		if (tw->failure != NULL)
+			f->failure = xstrdup(tw->failure);
+		f->error = tw->error;
+		return;
+	}
+
+	f->established = true;
+	snprintf(f->version, sizeof f->version, "%s",
+	    mbedtls_ssl_get_version(&tw->ssl));
+	tlswrap_iana_suite(mbedtls_ssl_get_ciphersuite(&tw->ssl), f->cipher,
+	    sizeof f->cipher);
+
+	leaf = mbedtls_ssl_get_peer_cert(&tw->ssl);
+	n = 0;
+	for (crt = leaf; crt != NULL; crt = crt->next) {
+		if (n < TLS_CHAIN_MAX)
+			tlswrap_cert_info(crt, &f->chain[n], now);
+		n++;
+	}
+	f->chain_sent = n;
+	f->chain_len = n < TLS_CHAIN_MAX ? n : TLS_CHAIN_MAX;
+
+	flags = mbedtls_ssl_get_verify_result(&tw->ssl);
+	f->verify_flags = flags;
+	f->verified = flags == 0 && leaf != NULL;
+	f->problems = tlswrap_problems(flags, leaf != NULL && n == 1 &&
+	    f->chain[0].self_issued);
+	if (leaf == NULL)
+		f->problems |= TLS_PROB_BIT(TLS_PROB_NO_CERTIFICATE);
+}
+
+bool
+tlswrap_is_verified(const struct tlswrap *tw)
+{
+	return tw->established &&
+	    mbedtls_ssl_get_verify_result(&tw->ssl) == 0 &&
+	    mbedtls_ssl_get_peer_cert(&tw->ssl) != NULL;
+}
+
+const char *
+tlswrap_get_failure(const struct tlswrap *tw)
+{
+	return tw->failure;
+}
+
+bool
+tlswrap_got_plaintext(const struct tlswrap *tw, const char **p, size_t *n)
+{
+	if (!tw->plain)
+		return false;
+	if (p != NULL)
+		*p = (const char *)tw->plainbuf;
+	if (n != NULL)
+		*n = tw->plainlen;
+	return true;
+}
