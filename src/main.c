@@ -112,7 +112,14 @@ main(int argc, char **argv)
 		rc = ui_run(ev, r, &o);
 	else
 		rc = main_batch(ev, r);
-	if (!tui && rc == 0) {
+	for (i = 0; i < run_host_count(r); i++) {
+		if (run_get_host(r, i)->error != NULL)
+			failed++;
+	}
+	/* With no address at all a text report would be noise; JSON still
+	 * says so for scripts. */
+	if (!tui && rc == 0 && (o.output == OUT_JSON ||
+	    failed < run_host_count(r))) {
 		if (o.output == OUT_JSON)
 			out_json(stdout, r);
 		else
@@ -121,11 +128,9 @@ main(int argc, char **argv)
 	}
 	fflush(stdout);
 	for (i = 0; i < run_host_count(r); i++) {
-		if (run_get_host(r, i)->error != NULL) {
+		if (run_get_host(r, i)->error != NULL)
 			fprintf(stderr, "mailports: %s\n",
 			    run_get_host(r, i)->error);
-			failed++;
-		}
 	}
 	if (rc == -1)
 		status = 1;

@@ -385,9 +385,9 @@ probe_start(struct probe *p)
 	    sizeof addr);
 	probe_set_state(p, PS_CONNECTING);
 	transcript_addf(p->tr, probe_t(p), TR_NET, 0,
-	    "connecting to %s port %u (%s, %s %s)", addr, p->spec.port,
+	    "connecting to %s port %u (%s, %s, mode %s)", addr, p->spec.port,
 	    p->spec.service, p->spec.dialect->label,
-	    facts_mode_client(p->spec.mode));
+	    facts_mode_name(p->spec.mode));
 	probe_arm_step(p, p->spec.limits.connect_us);
 	r = sock_connect((const struct sockaddr *)&p->spec.addr,
 	    p->spec.addrlen, &p->fd);
@@ -518,6 +518,22 @@ probe_caps(struct probe *p, enum dialect_cmd cmd, const struct pp_reply *r)
 	return true;
 }
 
+/* The certificate problems in words: "expired, name does not match". */
+static void
+probe_problems(const struct probe_facts *f, char *buf, size_t size)
+{
+	size_t	off = 0;
+	int	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < TLS_PROB_LAST && off < size; i++) {
+		if (f->tls.problems & TLS_PROB_BIT(i))
+			off += (size_t)snprintf(buf + off, size - off, "%s%s",
+			    off > 0 ? ", " : "",
+			    facts_problem_words((enum tls_problem)i));
+	}
+}
+
 /* Could a client log in before TLS, judging by the capabilities? */
 static bool
 probe_login_offered(const struct probe *p)
@@ -540,6 +556,7 @@ probe_after_caps(struct probe *p)
 {
 	struct probe_facts	*f = &p->facts;
 	const char		*login;
+	char			 probs[160];
 
 	if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
 		if (f->caps_before_known && !f->starttls_offered) {
@@ -566,11 +583,13 @@ probe_after_caps(struct probe *p)
 		    f->starttls_offered ? " (STARTTLS offered)" : "");
 		return;
 	}
-	probe_quit(p, ST_OK, "%s%s works: %s, certificate %s",
+	probe_problems(f, probs, sizeof probs);
+	probe_quit(p, ST_OK, "%s%s works: %s, certificate %s%s%s%s",
 	    p->spec.mode == MODE_TLS ? "implicit TLS" : "STARTTLS",
 	    f->caps_after_known ? "" : " (capabilities unknown)",
 	    f->tls.version[0] != '\0' ? f->tls.version : "TLS",
-	    f->tls.verified ? "verified" : "NOT trusted");
+	    f->tls.verified ? "verified" : "NOT trusted",
+	    probs[0] != '\0' ? " (" : "", probs, probs[0] != '\0' ? ")" : "");
 }
 
 static void
