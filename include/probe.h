@@ -33,7 +33,8 @@ struct probe_spec {
 	const char		*service;	/* "submission" */
 	const struct dialect	*dialect;	/* protocol tables */
 	enum probe_mode		 mode;		/* plain, starttls, tls */
-	const char		*ehlo_name;	/* our name for EHLO */
+	const char		*ehlo_name;	/* our name for EHLO; "" or NULL:
+						 * our address literal */
 	struct probe_limits	 limits;	/* deadlines and caps */
 	struct tlswrap_config	*tls;		/* shared TLS config */
 };

@@ -180,37 +180,41 @@ opts_modes(const char *s, unsigned *modes)
 }
 
 /* Our name for EHLO: an FQDN if this host has one (RFC 5321 4.1.4), read
- * without any lookup: /etc/mailname (Debian), then gethostname(). */
+ * without any lookup: /etc/mailname (Debian), then gethostname() if it
+ * holds a dot.  Otherwise empty: each probe then sends the address
+ * literal of its own end of the connection, as the RFC asks. */
 static void
 opts_ehlo_default(char *buf, size_t size)
 {
 	FILE	*fp;
-	char	 line[256];
+	char	 line[256], *err = NULL;
 	size_t	 n, i;
 
-	snprintf(buf, size, "localhost");
+	buf[0] = '\0';
 	fp = fopen("/etc/mailname", "r");
 	if (fp != NULL) {
-		if (fgets(line, sizeof line, fp) != NULL) {
-			n = strcspn(line, "\r\n \t");
-			line[n] = '\0';
-			for (i = 0; i < n; i++) {
-				if (!isalnum((unsigned char)line[i]) &&
-				    line[i] != '.' && line[i] != '-')
-					break;
-			}
-			if (n > 0 && i == n && strchr(line, '.') != NULL) {
-				snprintf(buf, size, "%s", line);
-				fclose(fp);
-				return;
-			}
-		}
+		if (fgets(line, sizeof line, fp) == NULL)
+			line[0] = '\0';
 		fclose(fp);
+		n = strcspn(line, "\r\n \t");
+		line[n] = '\0';
+		for (i = 0; i < n; i++) {
+			if (!isalnum((unsigned char)line[i]) &&
+			    line[i] != '.' && line[i] != '-')
+				break;
+		}
+		if (n > 0 && i == n && strchr(line, '.') != NULL) {
+			snprintf(buf, size, "%s", line);
+			return;
+		}
 	}
 	if (gethostname(line, sizeof line) == 0) {
 		line[sizeof line - 1] = '\0';
-		if (line[0] != '\0')
+		if (strchr(line, '.') == NULL)
+			return;
+		if (target_check_host(line, &err) == 0)
 			snprintf(buf, size, "%s", line);
+		free(err);
 	}
 }
 

@@ -111,7 +111,7 @@ probe_new(struct evloop *ev, const struct probe_spec *spec,
 	p->spec.host = xstrdup(spec->host);
 	p->spec.service = xstrdup(spec->service);
 	p->spec.ehlo_name = xstrdup(spec->ehlo_name != NULL ?
-	    spec->ehlo_name : "localhost");
+	    spec->ehlo_name : "");
 	p->cb = cb;
 	p->cb_arg = arg;
 	p->fd = -1;
@@ -454,10 +454,33 @@ probe_tls_start(struct probe *p, enum probe_state s)
 	probe_watch(p, POLLOUT);
 }
 
+/* Our EHLO name: the configured FQDN, else the address literal of our
+ * end of the connection (RFC 5321 4.1.3, 4.1.4). */
+static void
+probe_ehlo_name(const struct probe *p, char *buf, size_t size)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+	char			addr[64];
+
+	if (p->spec.ehlo_name[0] != '\0') {
+		snprintf(buf, size, "%s", p->spec.ehlo_name);
+		return;
+	}
+	if (getsockname(p->fd, (struct sockaddr *)&ss, &len) == -1) {
+		snprintf(buf, size, "localhost");
+		return;
+	}
+	sock_addr_str((const struct sockaddr *)&ss, addr, sizeof addr);
+	snprintf(buf, size, ss.ss_family == AF_INET6 ? "[IPv6:%s]" : "[%s]",
+	    addr);
+}
+
 static void
 probe_enter(struct probe *p, enum probe_state s)
 {
 	int64_t	took = (int64_t)(evloop_clock_us() - p->phase_us);
+	char	name[128];
 
 	if (p->state == PS_CONNECTING) {
 		p->facts.timing.connect_us = took;
@@ -469,8 +492,8 @@ probe_enter(struct probe *p, enum probe_state s)
 		probe_pump(p);
 		break;
 	case PS_GREETING:
-		p->pp = pingpong_new(p->spec.dialect, p->tr,
-		    p->spec.ehlo_name);
+		probe_ehlo_name(p, name, sizeof name);
+		p->pp = pingpong_new(p->spec.dialect, p->tr, name);
 		pingpong_set_sec(p->pp, probe_sec(p));
 		probe_set_state(p, PS_GREETING);
 		probe_arm_step(p, p->spec.limits.step_us);
