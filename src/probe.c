@@ -29,7 +29,7 @@
 #define PROBE_READ_CHUNK	16384	/* bytes per read call */
 #define PROBE_READS_PER_WAKE	16	/* reads before yielding */
 #define PROBE_QUIT_US		2000000	/* wait for the QUIT reply */
-#define PROBE_GRACE_MIN_US	250000	/* wrong-mode grace floor */
+#define PROBE_GRACE_MIN_US	50000	/* wrong-mode grace floor */
 
 struct probe {
 	struct evloop		*ev;		/* the loop */
@@ -345,6 +345,12 @@ probe_connect_failed(struct probe *p, int err)
 		break;
 	case ETIMEDOUT:
 		probe_end(p, ST_TIMEOUT, "connection attempt timed out");
+		break;
+	case ECONNRESET:
+	case ECONNABORTED:
+		/* A refusal to SYN is ECONNREFUSED; this was accepted. */
+		probe_end(p, ST_SERVICE_REFUSED, "connection reset by server "
+		    "right after it was accepted");
 		break;
 	case ENETUNREACH:
 	case EHOSTUNREACH:
@@ -925,9 +931,9 @@ probe_closed(struct probe *p, enum io_res r)
 	part = pingpong_partial(p->pp);
 	if (r == IO_ERR && err == ECONNRESET)
 		how = "connection reset by server";
+	/* Accepted, then dropped: the server does not serve us. */
 	if (p->state == PS_GREETING && p->bytes_in == 0) {
-		probe_end(p, r == IO_EOF ? ST_SERVICE_REFUSED :
-		    ST_PROTOCOL_ERROR, "%s before any greeting", how);
+		probe_end(p, ST_SERVICE_REFUSED, "%s before any greeting", how);
 		return;
 	}
 	probe_end(p, ST_PROTOCOL_ERROR, "%s during %s%s", how,
