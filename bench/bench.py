@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import threading
+import tempfile
 import time
 
 PROTO = {"smtp": "smtp", "submission": "smtp", "submissions": "smtp",
@@ -29,9 +30,19 @@ PROTO = {"smtp": "smtp", "submission": "smtp", "submissions": "smtp",
 MODES = ("plain", "starttls", "tls")
 
 
+TIME = "/usr/bin/time"
+
+
 def run_child(argv, limit, stdout=None):
     """Run argv; SIGKILL it after limit seconds.  Returns (wall seconds,
-    exit status or -signal, peak RSS in KiB, killed?)."""
+    exit status or -signal, peak RSS in KiB, killed?).  The peak RSS comes
+    from GNU time where it exists: wait4(2) of our own child would count
+    the memory of this Python process it was forked from."""
+    rssfile = None
+    if os.access(TIME, os.X_OK):
+        fd, rssfile = tempfile.mkstemp(prefix="mailports-bench-rss.")
+        os.close(fd)
+        argv = [TIME, "-f", "%M", "-o", rssfile] + list(argv)
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          stdout=stdout if stdout is not None else subprocess.DEVNULL,
@@ -62,7 +73,16 @@ def run_child(argv, limit, stdout=None):
     wall = time.monotonic() - t0
     code = os.waitstatus_to_exitcode(status)
     p.returncode = code  # reaped here, for the peak RSS; Popen must not wait
-    return wall, code, ru.ru_maxrss, state["killed"]
+    rss = ru.ru_maxrss
+    if rssfile is not None:
+        try:
+            with open(rssfile) as f:
+                lines = [l for l in f.read().split("\n") if l.strip()]
+            rss = int(lines[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        os.unlink(rssfile)
+    return wall, code, rss, state["killed"]
 
 
 def plain_cell(port, proto, limit):

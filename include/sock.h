@@ -17,6 +17,11 @@ enum io_res	 sock_connect_finish(int fd);
 /* Read up to n bytes: IO_DONE with *got > 0, IO_WANT_READ, IO_EOF, IO_ERR
  * (errno set). */
 enum io_res	 sock_read(int fd, void *, size_t n, size_t *got);
+/* Acknowledge received data at once instead of after the delayed-ACK
+ * timer: a server that writes a reply in two segments under Nagle would
+ * otherwise hold the second one for about 40 ms (Linux; a no-op
+ * elsewhere).  The kernel clears it again, so call it after each read. */
+void		 sock_quickack(int fd);
 /* Write up to n bytes without SIGPIPE: IO_DONE with *put > 0,
  * IO_WANT_WRITE, IO_ERR (errno set). */
 enum io_res	 sock_write(int fd, const void *, size_t n, size_t *put);

@@ -62,6 +62,7 @@ sock_read(int fd, void *buf, size_t n, size_t *got)
 	r = recv(fd, buf, n, 0);
 	if (r > 0) {
 		*got = (size_t)r;
+		sock_quickack(fd);
 		return IO_DONE;
 	}
 	if (r == 0)
@@ -69,6 +70,18 @@ sock_read(int fd, void *buf, size_t n, size_t *got)
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 		return IO_WANT_READ;
 	return IO_ERR;
+}
+
+void
+sock_quickack(int fd)
+{
+#ifdef TCP_QUICKACK
+	int	one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+	(void)fd;
+#endif
 }
 
 enum io_res

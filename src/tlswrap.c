@@ -40,6 +40,7 @@
 #include <psa/crypto.h>
 
 #include "facts.h"
+#include "sock.h"
 #include "transcript.h"
 #include "xmalloc.h"
 
@@ -962,6 +963,7 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 	}
 	if (n == 0)
 		return 0;
+	sock_quickack(tw->fd);
 	/* RFC 8446 5.1: a record starts with content type 20..23; anything
 	 * else as the first byte is a greeting or other text. */
 	if (!tw->got_first && !tw->established &&
