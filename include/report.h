@@ -22,8 +22,8 @@ enum report_tone {
 				 * error, service refused */
 };
 
-/* A cell in at most 20 columns of our own words ("ok TLSv1.3",
- * "ok TLS1.2 expired", "wrong mode", "timeout greeting").  Never holds
+/* A cell in at most 19 columns of our own words ("ok TLS1.3",
+ * "ok TLS1.2 expired", "needs SSL/TLS", "timeout greeting").  Never holds
  * server bytes.  Returns buf. */
 const char	*report_cell_short(const struct probe *, char *buf, size_t);
 enum report_tone report_cell_tone(const struct probe *);

@@ -108,9 +108,14 @@ main(int argc, char **argv)
 		opts_free(&o);
 		return 2;
 	}
-	if (tui)
+	if (tui) {
 		rc = ui_run(ev, r, &o);
-	else
+		if (rc == -2) {
+			/* The screen could not start: the line report. */
+			tui = false;
+			rc = main_batch(ev, r);
+		}
+	} else
 		rc = main_batch(ev, r);
 	for (i = 0; i < run_host_count(r); i++) {
 		if (run_get_host(r, i)->error != NULL)
@@ -136,6 +141,8 @@ main(int argc, char **argv)
 		status = 1;
 	else if (failed > 0 && failed == run_host_count(r))
 		status = 2;
+	if (tui && ui_get_signal() != 0)
+		main_interrupted = ui_get_signal();
 	if (main_interrupted != 0 && status == 0)
 		status = 128 + main_interrupted;
 	run_free(r);

@@ -121,7 +121,7 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 		break;
 	case ST_WRONG_MODE:
 		snprintf(buf, size, "%s", probe_get_spec(p)->mode == MODE_TLS ?
-		    "plaintext greeting" : "needs SSL/TLS");
+		    "plaintext port" : "needs SSL/TLS");
 		break;
 	case ST_STARTTLS_NOT_OFFERED:
 		snprintf(buf, size, "not offered");
@@ -141,6 +141,9 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 		break;
 	case ST_RESOLVE_FAILED:
 		snprintf(buf, size, "no address");
+		break;
+	case ST_REFUSED:
+		snprintf(buf, size, "refused");
 		break;
 	default:
 		snprintf(buf, size, "%s", facts_status_words(f->status));

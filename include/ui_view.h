@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef mailports_UI_VIEW_H
+#define mailports_UI_VIEW_H
+
+/*
+ * Private interface of the full-screen view (ui*.c only): the UI state,
+ * semantic colours and glyphs, line buffers with per-byte attributes, and
+ * the views.  Include <curses.h> before this header.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "facts.h"
+
+struct evloop;
+struct opts;
+struct probe;
+struct run;
+
+/* Semantic screen elements; ui_draw.c maps each to attributes per scheme. */
+enum ui_elem {
+	UI_E_NORMAL,		/* plain text */
+	UI_E_BAR,		/* header and footer bars */
+	UI_E_BAR_KEY,		/* a key name in the footer */
+	UI_E_TITLE,		/* block and section titles */
+	UI_E_COLHEAD,		/* column headings */
+	UI_E_LABEL,		/* row labels, field names */
+	UI_E_DIM,		/* secondary text */
+	UI_E_PENDING,		/* tone: still probing */
+	UI_E_GOOD,		/* tone: encrypted and verified */
+	UI_E_WARN,		/* tone: works with a problem */
+	UI_E_NEUTRAL,		/* tone: plaintext, or not this mode here */
+	UI_E_BAD,		/* tone: broken */
+	UI_E_ESCAPE,		/* an escape standing for server bytes */
+	UI_E_CLIENT,		/* transcript: our line */
+	UI_E_SERVER,		/* transcript: the server's line */
+	UI_E_TLS,		/* transcript: TLS event */
+	UI_E_NET,		/* transcript: connect, close */
+	UI_E_NOTE,		/* transcript: our observation */
+	UI_E_STATE,		/* transcript: state change */
+	UI_E_SEC_PLAIN,		/* provenance: plaintext */
+	UI_E_SEC_TLS,		/* provenance: TLS, not verified */
+	UI_E_SEC_VERIFIED,	/* provenance: TLS, verified */
+	UI_E_MATCH,		/* a search match */
+	UI_E_ADDED,		/* capability new after TLS */
+	UI_E_REMOVED,		/* capability gone after TLS */
+	UI_E_MSG_OK,		/* status line: success */
+	UI_E_MSG_ERR,		/* status line: failure */
+	UI_E_PROMPT,		/* prompt text */
+	UI_E_LAST
+};
+
+/* Glyphs with a UTF-8 and an ASCII form (ui_draw.c). */
+enum ui_glyph {
+	UI_G_OK,		/* works */
+	UI_G_WARN,		/* works, certificate problem */
+	UI_G_NO,		/* not this mode here */
+	UI_G_BAD,		/* broken */
+	UI_G_QUEUED,		/* not started yet */
+	UI_G_HLINE,		/* horizontal rule */
+	UI_G_VLINE,		/* vertical rule */
+	UI_G_SEP,		/* separator between header items */
+	UI_G_MORE,		/* text continues past the edge */
+	UI_G_VERIFIED,		/* provenance column: TLS verified */
+	UI_G_ARROWS,		/* the arrow keys */
+	UI_G_UPDOWN,		/* up and down arrow keys */
+	UI_G_LEFTRIGHT,		/* left and right arrow keys */
+	UI_G_UP,		/* more above */
+	UI_G_DOWN,		/* more below */
+	UI_G_LAST
+};
+
+/* Views and modes. */
+enum ui_view {
+	UI_VIEW_MATRIX,		/* the port x mode matrix and detail pane */
+	UI_VIEW_TRANSCRIPT,	/* one cell's transcript, hex or chain */
+	UI_VIEW_HELP		/* key bindings and legend */
+};
+
+enum ui_tmode {
+	UI_T_TEXT,		/* timestamped lines */
+	UI_T_HEX,		/* raw bytes in hex */
+	UI_T_CERT,		/* the certificate chain in full */
+	UI_T_LAST
+};
+
+enum ui_prompt {
+	UI_P_NONE,		/* no prompt */
+	UI_P_SEARCH,		/* "/" in the transcript */
+	UI_P_SAVE,		/* file name for the report */
+	UI_P_OVERWRITE		/* the file exists: y/n */
+};
+
+/* Key handler results [htop HandlerResult]. */
+#define UI_R_HANDLED	0x01	/* the key meant something */
+#define UI_R_REDRAW	0x02	/* draw again */
+#define UI_R_RELAYOUT	0x04	/* sizes changed: clear and lay out */
+#define UI_R_QUIT	0x08	/* leave ui_run */
+
+/* Dirty flags [tmux CLIENT_REDRAW*]. */
+#define UI_D_SCREEN	0x01	/* something on screen changed */
+#define UI_D_MODEL	0x02	/* the run changed: history, timers */
+#define UI_D_CLEAR	0x04	/* repaint everything (resize, ^L) */
+
+/* Function keys are kept apart from Unicode code points. */
+#define UI_FK(k)	(0x1000000 | (k))
+
+/* Where a key works. */
+#define UI_IN_MATRIX	0x01
+#define UI_IN_TRANSCRIPT 0x02
+#define UI_IN_HELP	0x04
+#define UI_IN_ALL	0x07
+
+struct ui;
+typedef int (*ui_key_cb)(struct ui *, int arg);
+
+/* One row of the key table: dispatch, footer and help come from it. */
+struct ui_key {
+	unsigned	 where;		/* UI_IN_* */
+	int		 keys[4];	/* codes, 0-terminated */
+	const char	*names;		/* "Up k" for the help */
+	const char	*foot_key;	/* footer key name, NULL: not shown */
+	int		 foot_glyph;	/* or this glyph (-1: use foot_key) */
+	const char	*foot;		/* footer word */
+	const char	*help;		/* one line for the help */
+	ui_key_cb	 fn;		/* handler */
+	int		 arg;		/* its argument */
+};
+
+/* Per-cell history across re-probes (watch mode), keyed by (addr, row,
+ * mode) [mtr]. */
+struct ui_hist {
+	const void	*seen;		/* last probe counted (never read) */
+	uint64_t	 seen_start;	/* its start time */
+	unsigned	 runs;		/* finished probes */
+	unsigned	 fails;		/* runs that did not end ok */
+	unsigned	 flips;		/* status differed from the run before */
+	int		 last_status;	/* status of the last run, -1: none */
+	unsigned	 ok_runs;	/* runs with a time */
+	int64_t		 last_us;	/* last total time, -1: none */
+	int64_t		 best_us;	/* best total time */
+	int64_t		 worst_us;	/* worst total time */
+	int64_t		 sum_us;	/* for the average */
+};
+
+/* Computed from LINES x COLS on every draw. */
+struct ui_layout {
+	int	 scr_lines, scr_cols;	/* screen size */
+	bool	 too_small;		/* below the minimum */
+	bool	 side;			/* detail pane beside the matrix */
+	int	 mat_y, mat_x, mat_h, mat_w; /* matrix area */
+	int	 det_y, det_x, det_h, det_w; /* detail pane */
+	int	 label_w;		/* row label column */
+	int	 svc_w;			/* service name width */
+	int	 cell_w;		/* one mode column */
+};
+
+#define UI_HITS_MAX	256	/* screen lines remembered for the mouse */
+#define UI_INPUT_MAX	1024	/* prompt input bytes */
+#define UI_SEARCH_MAX	256	/* search pattern bytes */
+#define UI_MSG_MAX	512	/* status message bytes */
+
+struct ui {
+	struct evloop		*ev;		/* the loop */
+	struct run		*run;		/* the model */
+	const struct opts	*opts;		/* command line */
+
+	bool		 color;			/* colour scheme in use */
+	bool		 utf8;			/* UTF-8 glyphs in use */
+	int		 san_flags;		/* sanitizer flags for text */
+	unsigned	 attr[UI_E_LAST];	/* attr_t per element */
+	const char	*glyph[UI_G_LAST];	/* glyph per id */
+	const char	*const *spinner;	/* spinner frames */
+	unsigned	 nspinner;		/* their number */
+
+	unsigned	 dirty;			/* UI_D_* */
+	bool		 quit;			/* leave the loop */
+	int		 signo;			/* signal that ended it */
+	bool		 resize_pending;	/* SIGWINCH seen */
+	bool		 key_pressed;		/* draw now, not capped */
+	bool		 stdin_dead;		/* the terminal went away */
+	unsigned	 empty_reads;		/* POLLIN without a key */
+	uint64_t	 last_draw_us;		/* for the redraw cap */
+	uint64_t	 redraw_timer;		/* capped redraw pending */
+	uint64_t	 tick_timer;		/* spinner, countdown */
+	uint64_t	 watch_timer;		/* next watch round */
+	uint64_t	 hold_timer;		/* --exit-when-done hold */
+	unsigned	 spin;			/* spinner frame */
+	bool		 done_drawn;		/* final screen drawn */
+	bool		 run_done;		/* run_is_done() last seen */
+	uint64_t	 round_end_us;		/* when the last round ended */
+
+	enum ui_view	 view;			/* current view */
+	enum ui_view	 help_back;		/* view under the help */
+	size_t		 sel_addr;		/* selected block */
+	size_t		 sel_row;		/* selected row */
+	size_t		 sel_col;		/* index into modes[] */
+	enum probe_mode	 modes[MODE_LAST];	/* columns shown */
+	size_t		 nmodes;		/* their number */
+	int		 mat_top;		/* matrix scroll (lines) */
+	int		 det_top;		/* detail pane scroll */
+	int		 det_lines;		/* detail lines last drawn */
+
+	/* Matrix lines as drawn, for mouse clicks. */
+	int		 hit_y0;		/* screen line of hit[0] */
+	int		 hit_n;			/* lines recorded */
+	int		 hit_x0;		/* first cell column */
+	long		 hit[UI_HITS_MAX];	/* addr * rows + row, -1 */
+
+	enum ui_tmode	 tmode;			/* transcript sub-view */
+	int		 t_top[UI_T_LAST];	/* scroll per sub-view */
+	int		 t_hscroll[UI_T_LAST];	/* horizontal scroll */
+	bool		 t_follow;		/* stick to the end */
+	int		 t_lines;		/* lines last drawn */
+	int		 t_page;		/* lines per page last drawn */
+	char		 search[UI_SEARCH_MAX];	/* pattern */
+	int		 match;			/* event of the current match,
+						 * -1: none */
+	char		 search_saved[UI_SEARCH_MAX]; /* restored on Esc */
+	int		 top_saved;		/* restored on Esc */
+	int		 match_saved;		/* restored on Esc */
+
+	int		 h_top;			/* help scroll */
+	int		 h_lines;		/* help lines last drawn */
+
+	enum ui_prompt	 prompt;		/* prompt in the last line */
+	char		 input[UI_INPUT_MAX];	/* prompt input */
+	size_t		 input_len;		/* its length */
+	char		 msg[UI_MSG_MAX];	/* status message */
+	bool		 msg_err;		/* it reports a failure */
+
+	bool		 watch;			/* watch mode on */
+	unsigned	 watch_s;		/* its interval */
+	unsigned	 rounds;		/* watch rounds started */
+
+	struct ui_hist	*hist;			/* per cell */
+	size_t		 hist_addrs;		/* blocks in hist */
+
+	struct ui_layout lay;			/* last layout */
+};
+
+/* A line under construction: bytes (UTF-8 or ASCII) and an attribute per
+ * byte (the first byte of a character decides). */
+#define UI_LB_MAX	2048
+struct ui_lbuf {
+	char		 s[UI_LB_MAX];		/* text */
+	unsigned	 a[UI_LB_MAX];		/* attr_t per byte */
+	size_t		 n;			/* bytes used */
+};
+
+/* A scrolled area filled line by line; only visible lines are drawn. */
+struct ui_doc {
+	struct ui	*ui;			/* owner */
+	int		 y, x, w, h;		/* screen area */
+	int		 top;			/* first line shown */
+	int		 line;			/* lines finished so far */
+	int		 hscroll;		/* columns skipped */
+	int		 indent;		/* continuation indent */
+	struct ui_lbuf	 lb;			/* the current line */
+};
+
+/* ui.c */
+/* The key table (dispatch, footer, help all read it); *n gets its size. */
+const struct ui_key	*ui_key_table(size_t *n);
+/* History of a cell, or NULL when the block is not known yet. */
+struct ui_hist		*ui_hist_get(struct ui *, size_t addr, size_t row,
+			    enum probe_mode);
+/* The probe of the selected cell (borrowed, valid until the next loop
+ * iteration), or NULL before any address is known. */
+const struct probe	*ui_selected(const struct ui *);
+/* The last line: a prompt, a status message, or the keys of the view
+ * (from the key table, dropped from the end when narrow) and right. */
+void			 ui_footer_keys(struct ui *, unsigned where,
+			    const char *right);
+
+/* ui_draw.c: scheme, glyphs, text. */
+/* Pick glyphs (UTF-8 or ASCII) and the colour or monochrome scheme;
+ * after newterm(). */
+void		 ui_draw_init(struct ui *);
+unsigned	 ui_attr(const struct ui *, enum ui_elem);
+const char	*ui_glyph(const struct ui *, enum ui_glyph);
+/* Attribute and glyph of a report tone (TONE_*) or of a probe's cell. */
+unsigned	 ui_tone_attr(const struct ui *, int tone);
+const char	*ui_tone_glyph(const struct ui *, const struct probe *);
+/* Display columns of our own or sanitised text (wcwidth). */
+int		 ui_str_width(const char *, size_t);
+/* Append text we wrote ourselves (never server bytes); silently cut at
+ * UI_LB_MAX on a character boundary. */
+void		 ui_lb_add(struct ui_lbuf *, unsigned attr, const char *);
+void		 ui_lb_addn(struct ui_lbuf *, unsigned attr, const char *,
+		    size_t);
+void		 ui_lb_printf(struct ui_lbuf *, unsigned attr, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+/* Append server bytes: through the sanitizer, escapes in UI_E_ESCAPE
+ * (reverse video); at most max_out bytes (0: half the buffer). */
+void		 ui_lb_raw(const struct ui *, struct ui_lbuf *, unsigned attr,
+		    const char *, size_t, int san_flags, size_t max_out);
+/* Pad with spaces to width columns. */
+void		 ui_lb_pad(struct ui_lbuf *, unsigned attr, int width);
+int		 ui_lb_width(const struct ui_lbuf *);
+/* OR attr into every case-insensitive occurrence of pat at or after
+ * byte from; returns the number of matches. */
+int		 ui_lb_mark(struct ui_lbuf *, size_t from, const char *pat,
+		    unsigned attr);
+/* Draw at (y, x) in w columns after skipping hscroll; fill the rest with
+ * fill; a UI_G_MORE mark in the last column when text is cut. */
+void		 ui_lb_draw(const struct ui *, int y, int x, int w,
+		    const struct ui_lbuf *, int hscroll, unsigned fill,
+		    bool more);
+/* Our own text at (y, x), clipped to w columns. */
+void		 ui_put(const struct ui *, int y, int x, int w, unsigned attr,
+		    const char *);
+/* "-- title ------" across w columns. */
+void		 ui_rule(const struct ui *, int y, int x, int w, unsigned attr,
+		    const char *title);
+/* A duration for people ("4.2 ms", "2.4 s"; "-" when negative); returns
+ * buf. */
+const char	*ui_fmt_us(char *buf, size_t, int64_t us);
+/* Case-insensitive (ASCII) substring search; *at gets the offset. */
+bool		 ui_memcasemem(const char *, size_t, const char *, size_t,
+		    size_t *at);
+
+/* A scrolled text area: begin, then add to d->lb and end each line. */
+void		 ui_doc_begin(struct ui_doc *, struct ui *, int y, int x,
+		    int w, int h, int top, int hscroll);
+bool		 ui_doc_visible(const struct ui_doc *);
+void		 ui_doc_end_line(struct ui_doc *);
+/* Label column of a detail line; wrapped lines indent past it. */
+void		 ui_doc_label(struct ui_doc *, const char *);
+/* Append an item, wrapping to a new (indented) line when it does not
+ * fit; sep goes between items on one line. */
+void		 ui_doc_flow(struct ui_doc *, const struct ui_lbuf *item,
+		    const char *sep);
+/* Flow the words of a line buffer (reasons, subjects, help text). */
+void		 ui_doc_words(struct ui_doc *, const struct ui_lbuf *);
+
+/* ui_matrix.c */
+/* Compute ui->lay from LINES x COLS and the model. */
+void		 ui_layout(struct ui *);
+/* The first line: targets and progress, or a view title. */
+void		 ui_header_draw(struct ui *, const char *title);
+/* The matrix and the detail pane of the selected cell. */
+void		 ui_matrix_draw(struct ui *);
+/* Select the cell drawn at (y, x); false when there is none. */
+bool		 ui_matrix_hit(struct ui *, int y, int x);
+/* "SMTP 587 submission | STARTTLS | 127.0.0.1" */
+void		 ui_probe_title(struct ui *, struct ui_lbuf *, size_t addr,
+		    size_t row, enum probe_mode, unsigned attr);
+
+/* ui_detail.c */
+/* Everything known of the selected cell, in h x w at (y, x). */
+void		 ui_detail_draw(struct ui *, int y, int x, int h, int w);
+/* The full-screen transcript, hex or certificate view of the cell. */
+void		 ui_transcript_draw(struct ui *);
+/* Find the next (dir 1) or previous (-1) event matching the pattern,
+ * starting at event from (inclusive); wraps.  Returns the event or -1. */
+int		 ui_transcript_find(struct ui *, int from, int dir);
+/* The line of event ev in the current sub-view. */
+int		 ui_transcript_line_of(struct ui *, const struct probe *,
+		    int ev);
+
+/* ui_help.c */
+/* Every key (from the key table) and a legend of the screen. */
+void		 ui_help_draw(struct ui *);
+
+#endif

@@ -1,0 +1,5 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# t_tui_basic.sh: the screen, driven in a pty and read with pyte; see
+# tui_basic.py for what is checked.
+exec "$(dirname "$0")/run.sh" tui_basic.py
