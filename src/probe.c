@@ -78,6 +78,20 @@ probe_changed(struct probe *p)
 		p->cb(p, p->cb_arg);
 }
 
+/* Format into a new string (NULL if formatting failed). */
+static char *
+probe_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static char *
+probe_vfmt(const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (vasprintf(&s, fmt, ap) == -1)
+		return NULL;
+	return s;
+}
+
 static void
 probe_note(struct probe *p, int flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -89,8 +103,7 @@ probe_note(struct probe *p, int flags, const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
+	s = probe_vfmt(fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -185,8 +198,7 @@ probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
 	if (p->state == PS_DONE || p->state == PS_FAILED)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&reason, fmt, ap) == -1)
-		reason = NULL;
+	reason = probe_vfmt(fmt, ap);
 	va_end(ap);
 	free(p->facts.reason);
 	p->facts.reason = reason;
@@ -438,8 +450,7 @@ probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
 	char	*reason;
 
 	va_start(ap, fmt);
-	if (vasprintf(&reason, fmt, ap) == -1)
-		reason = NULL;
+	reason = probe_vfmt(fmt, ap);
 	va_end(ap);
 	free(p->facts.reason);
 	p->facts.reason = reason;

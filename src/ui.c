@@ -463,8 +463,12 @@ ui_model_update(struct ui *ui)
 		}
 	}
 	done = run_is_done(ui->run);
-	if (done && !ui->run_done)
+	if (done && !ui->run_done) {
 		ui->round_end_us = evloop_clock_us();
+		/* The finished matrix is the frame people wait for: draw it
+		 * now, not at the next redraw slot. */
+		ui->key_pressed = true;
+	}
 	ui->run_done = done;
 	if (naddr > 0 && ui->sel_addr >= naddr)
 		ui->sel_addr = naddr - 1;
