@@ -1510,22 +1510,35 @@ tlswrap_after_close_notify(struct tlswrap *tw)
 		    "(ignored)");
 }
 
-enum io_res
-tlswrap_read(struct tlswrap *tw, void *buf, size_t len, size_t *got)
+/* Application data in one direction: mbedtls_ssl_read() or _write(). */
+typedef int (*tlswrap_data_fn)(mbedtls_ssl_context *, unsigned char *,
+    size_t);
+
+static int
+tlswrap_ssl_write(mbedtls_ssl_context *ssl, unsigned char *buf, size_t len)
+{
+	return mbedtls_ssl_write(ssl, buf, len);
+}
+
+/* Run fn until it moves bytes or needs to wait; post-handshake messages
+ * (session tickets) are absorbed.  *done receives the bytes moved. */
+static enum io_res
+tlswrap_data(struct tlswrap *tw, tlswrap_data_fn fn, const char *what,
+    unsigned char *buf, size_t len, size_t *done)
 {
 	int	ret, i;
 
-	*got = 0;
-	if (tw->at_eof)
+	*done = 0;
+	if (tw->at_eof && fn == mbedtls_ssl_read)
 		return IO_EOF;
 	if (tw->failed || !tw->established)
 		return IO_ERR;
 	if (len == 0)
 		return IO_DONE;
 	for (i = 0; i < TLSWRAP_RETRY; i++) {
-		ret = mbedtls_ssl_read(&tw->ssl, buf, len);
+		ret = fn(&tw->ssl, buf, len);
 		if (ret > 0) {
-			*got = (size_t)ret;
+			*done = (size_t)ret;
 			return IO_DONE;
 		}
 		switch (ret) {
@@ -1543,53 +1556,30 @@ tlswrap_read(struct tlswrap *tw, void *buf, size_t len, size_t *got)
 			return IO_EOF;
 		case 0:
 		case MBEDTLS_ERR_SSL_CONN_EOF:
+			if (!tw->at_eof)
+				tlswrap_note(tw, 0, "connection closed "
+				    "without close_notify");
 			tw->at_eof = true;
-			tlswrap_note(tw, 0, "connection closed without "
-			    "close_notify");
 			return IO_EOF;
 		}
-		return tlswrap_data_fail(tw, ret, "read");
+		return tlswrap_data_fail(tw, ret, what);
 	}
-	return IO_WANT_READ;
+	return fn == mbedtls_ssl_read ? IO_WANT_READ : IO_WANT_WRITE;
+}
+
+enum io_res
+tlswrap_read(struct tlswrap *tw, void *buf, size_t len, size_t *got)
+{
+	return tlswrap_data(tw, mbedtls_ssl_read, "read", buf, len, got);
 }
 
 enum io_res
 tlswrap_write(struct tlswrap *tw, const void *buf, size_t len, size_t *put)
 {
-	int	ret, i;
-
-	*put = 0;
-	if (tw->failed || !tw->established)
-		return IO_ERR;
-	if (len == 0)
-		return IO_DONE;
-	for (i = 0; i < TLSWRAP_RETRY; i++) {
-		ret = mbedtls_ssl_write(&tw->ssl, buf, len);
-		if (ret > 0) {
-			*put = (size_t)ret;
-			return IO_DONE;
-		}
-		switch (ret) {
-		case MBEDTLS_ERR_SSL_WANT_READ:
-			return IO_WANT_READ;
-		case MBEDTLS_ERR_SSL_WANT_WRITE:
-			return IO_WANT_WRITE;
-		case MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET:
-		case MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS:
-		case MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS:
-			continue;
-		case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
-			tw->at_eof = true;
-			tlswrap_after_close_notify(tw);
-			return IO_EOF;
-		case 0:
-		case MBEDTLS_ERR_SSL_CONN_EOF:
-			tw->at_eof = true;
-			return IO_EOF;
-		}
-		return tlswrap_data_fail(tw, ret, "write");
-	}
-	return IO_WANT_WRITE;
+	/* mbedtls_ssl_write() takes const data; the cast only lets one
+	 * function type serve both directions. */
+	return tlswrap_data(tw, tlswrap_ssl_write, "write",
+	    (unsigned char *)(uintptr_t)buf, len, put);
 }
 
 void
