@@ -47,8 +47,9 @@ struct probe	*probe_new(struct evloop *, const struct probe_spec *,
 		    probe_change_cb, void *arg);
 /* Stop I/O and free everything; NULL is fine. */
 void		 probe_free(struct probe *);
-/* Start connecting now. */
-void		 probe_start(struct probe *);
+/* Start connecting now.  Returns 0, or -1 when no descriptor is free
+ * (EMFILE and the like): the probe stays queued, try again later. */
+int		 probe_start(struct probe *);
 /* End at once with status and reason (a resolve failure, or a queued probe
  * that will never run).  No-op on a finished probe. */
 void		 probe_finish(struct probe *, enum probe_status,

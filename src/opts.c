@@ -242,8 +242,8 @@ opts_parse(struct opts *o, int argc, char **argv)
 	o->run.limits.transcript_events = 2000;
 	if (getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0')
 		o->no_color = true;
-	so[k++] = '+';		/* stop at the first non-option */
-	so[k++] = ':';		/* report missing arguments as ':' */
+	so[k++] = ':';		/* report missing arguments as ':'; options
+				 * may follow the host (GNU permutation) */
 	for (i = 0; i < OPT_N; i++) {
 		lo[i].name = opt_defs[i].name;
 		lo[i].has_arg = opt_defs[i].arg ? required_argument :

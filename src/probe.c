@@ -387,16 +387,26 @@ probe_connect_failed(struct probe *p, int err)
 	}
 }
 
-void
+int
 probe_start(struct probe *p)
 {
 	enum io_res	r;
 	char		addr[64];
+	int		err;
 
 	if (p->state != PS_QUEUED)
-		return;
+		return 0;
 	p->start_us = evloop_clock_us();
 	p->phase_us = p->start_us;
+	r = sock_connect((const struct sockaddr *)&p->spec.addr,
+	    p->spec.addrlen, &p->fd);
+	err = errno;
+	if (r == IO_ERR && p->fd == -1 && (err == EMFILE || err == ENFILE ||
+	    err == ENOBUFS || err == ENOMEM)) {
+		/* Out of descriptors: stay queued, the run tries later. */
+		p->start_us = 0;
+		return -1;
+	}
 	p->total_timer = evloop_timer_at(p->ev,
 	    p->start_us + p->spec.limits.total_us, probe_total_timeout, p);
 	sock_addr_str((const struct sockaddr *)&p->spec.addr, addr,
@@ -407,19 +417,18 @@ probe_start(struct probe *p)
 	    p->spec.service, p->spec.dialect->label,
 	    facts_mode_name(p->spec.mode));
 	probe_arm_step(p, p->spec.limits.connect_us);
-	r = sock_connect((const struct sockaddr *)&p->spec.addr,
-	    p->spec.addrlen, &p->fd);
 	if (r == IO_ERR) {
-		probe_connect_failed(p, errno);
-		return;
+		probe_connect_failed(p, err);
+		return 0;
 	}
 	if (r == IO_WANT_WRITE) {
 		probe_watch(p, POLLOUT);
 		probe_changed(p);
-		return;
+		return 0;
 	}
 	probe_enter(p, p->spec.mode == MODE_TLS ? PS_TLS_HANDSHAKE :
 	    PS_GREETING);
+	return 0;
 }
 
 /* Send cmd and wait for its reply in state s. */

@@ -23,9 +23,10 @@
 #include "tlswrap.h"
 #include "xmalloc.h"
 
-#define RUN_FD_RESERVE	32	/* descriptors kept for the rest */
+#define RUN_FD_RESERVE	16	/* descriptors kept for the rest */
 #define RUN_FD_MAX	1024	/* connections in flight at most */
 #define RUN_GRACE_MULT	2	/* x handshake time before wrong mode */
+#define RUN_FD_RETRY_US	20000	/* retry after running out of fds */
 
 struct run_block {
 	struct run_addr	 pub;		/* what outputs see */
@@ -85,6 +86,7 @@ run_new(struct evloop *ev, const struct run_config *cfg, char **err)
 	struct run	*r;
 	struct rlimit	 rl;
 	size_t		 i;
+	unsigned	 reserve;
 
 	*err = NULL;
 	r = xcalloc(1, sizeof *r);
@@ -103,11 +105,18 @@ run_new(struct evloop *ev, const struct run_config *cfg, char **err)
 		free(r);
 		return NULL;
 	}
+	/* Leave descriptors for stdio, the loop, c-ares and a saved file:
+	 * at most RUN_FD_RESERVE, a quarter under a small limit.  Should
+	 * the guess be short, EMFILE re-queues (run_schedule). */
 	r->fd_cap = RUN_FD_MAX;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
-	    RLIM_INFINITY && rl.rlim_cur < RUN_FD_MAX + RUN_FD_RESERVE)
-		r->fd_cap = rl.rlim_cur > RUN_FD_RESERVE + 1 ?
-		    (unsigned)(rl.rlim_cur - RUN_FD_RESERVE) : 1;
+	    RLIM_INFINITY) {
+		reserve = rl.rlim_cur / 4 < RUN_FD_RESERVE ?
+		    (unsigned)(rl.rlim_cur / 4) : RUN_FD_RESERVE;
+		if (rl.rlim_cur < (rlim_t)RUN_FD_MAX + reserve)
+			r->fd_cap = rl.rlim_cur > reserve + 1 ?
+			    (unsigned)(rl.rlim_cur - reserve) : 1;
+	}
 	r->hosts = xcalloc(cfg->nhosts, sizeof *r->hosts);
 	for (i = 0; i < cfg->nhosts; i++) {
 		r->hosts[i].pub.name = cfg->hosts[i];
@@ -420,15 +429,33 @@ run_schedule(void *arg)
 						next = at;
 					goto next_block;
 				}
+				if (probe_start(p) == -1 &&
+				    r->running == 0) {
+					/* Nothing will free a descriptor. */
+					probe_finish(p, ST_UNREACHABLE,
+					    "cannot open a socket: no free "
+					    "file descriptor (ulimit -n)");
+					continue;
+				}
+				if (!probe_is_started(p)) {
+					/* Fewer descriptors than the limit
+					 * said: wait for running probes to
+					 * end and never ask for more. */
+					r->fd_cap = r->running;
+					if (next == 0 || now +
+					    RUN_FD_RETRY_US < next)
+						next = now + RUN_FD_RETRY_US;
+					goto out;
+				}
 				b->last_start_us = now;
 				b->running++;
 				r->running++;
-				probe_start(p);
 			}
 		}
 next_block:
 		;
 	}
+out:
 	if (next != 0 && r->sched_timer == 0)
 		r->sched_timer = evloop_timer_at(r->ev, next, run_schedule, r);
 	run_check_done(r);

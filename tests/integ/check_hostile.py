@@ -155,6 +155,13 @@ class Case:
 
 
 CASES = [
+    # 1: never answers the SYN.
+    Case("synblack", "synblack", "smtp", "plain", 1, [
+        expect("plain", "timeout", "connect",
+               reason_all=["connection attempt"]),
+        run_check("json", "waited about the connect deadline (>= 0.9 s)",
+                  lambda m: m["wall"] >= 0.9),
+    ]),
     # 2: accepts, never greets.
     Case("silent", "silent", "smtp", "plain", 1, [
         expect("plain", "timeout", "greeting", reason_all=["no greeting"]),

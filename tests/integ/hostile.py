@@ -518,6 +518,30 @@ def serve_one(play, sock):
             pass
 
 
+def synblack():
+    """Catalogue 1: a port that never answers the SYN.  A listener that
+    never accepts, with its accept queue filled by our own connections:
+    Linux then drops further SYNs, so a client's connect() hangs."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(0)
+    port = ls.getsockname()[1]
+    fill = []
+    for _ in range(4):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setblocking(False)
+        try:
+            c.connect(("127.0.0.1", port))
+        except (BlockingIOError, OSError):
+            pass
+        fill.append(c)
+    time.sleep(0.2)
+    sys.stdout.write("%d\n" % port)
+    sys.stdout.flush()
+    time.sleep(SERVER_LIFETIME)
+    return 0
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write("usage: hostile.py SCENARIO | --list\n")
@@ -526,6 +550,8 @@ def main(argv):
         for name in SCENARIOS:
             print(name)
         return 0
+    if argv[1] == "synblack":
+        return synblack()
     play = SCENARIOS.get(argv[1])
     if play is None:
         sys.stderr.write("hostile.py: unknown scenario %r\n" % argv[1])
