@@ -289,6 +289,7 @@ oj_tls(struct oj *o, const struct tls_facts *t)
 	oj_str(o, "failure", t->failure);
 	oj_int(o, "error", t->error);
 	oj_bool(o, "legacy_suspected", t->legacy_suspected);
+	oj_bool(o, "server_spoke_tls", t->server_spoke_tls);
 	oj_bool(o, "client_cert_requested", t->client_cert_requested);
 	oj_int(o, "chain_sent", (long long)t->chain_sent);
 	oj_key(o, "chain");
