@@ -60,7 +60,11 @@ void		 probe_finish(struct probe *, enum probe_status,
 void		 probe_hint_implicit_tls(struct probe *, uint64_t grace_us);
 
 enum probe_state		 probe_get_state(const struct probe *);
+/* The verdict is in (the status is final); the connection may still be
+ * saying goodbye (QUIT/LOGOUT). */
 bool				 probe_is_done(const struct probe *);
+/* The connection is closed and nothing more will change. */
+bool				 probe_is_closed(const struct probe *);
 bool				 probe_is_started(const struct probe *);
 const struct probe_facts	*probe_get_facts(const struct probe *);
 const struct transcript		*probe_get_transcript(const struct probe *);

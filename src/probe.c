@@ -156,6 +156,8 @@ probe_free(struct probe *p)
 {
 	if (p == NULL)
 		return;
+	if (p->tls != NULL && p->tls_done)
+		tlswrap_close_notify(p->tls);
 	probe_teardown(p);
 	facts_clear(&p->facts);
 	transcript_free(p->tr);
@@ -213,7 +215,8 @@ probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
 		tlswrap_close_notify(p->tls);
 	probe_teardown(p);
 	p->end_us = evloop_clock_us();
-	p->facts.timing.total_us = (int64_t)(p->end_us - p->start_us);
+	if (!p->have_final)
+		p->facts.timing.total_us = (int64_t)(p->end_us - p->start_us);
 	transcript_addf(p->tr, probe_t(p), TR_NOTE,
 	    st == ST_OK ? 0 : TR_F_ERROR, "%s: %s", facts_status_name(st),
 	    reason != NULL ? reason : "");
@@ -465,8 +468,14 @@ probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
 	p->facts.reason = reason;
 	p->final_status = st;
 	p->have_final = true;
+	/* The verdict stands now; QUIT only takes leave.  Outputs and the
+	 * run see the cell as done while the goodbye is on the wire. */
+	p->facts.status = st;
 	p->facts.phase = p->state;
+	p->facts.timing.total_us = (int64_t)(evloop_clock_us() -
+	    p->start_us);
 	probe_command(p, PS_QUIT, DC_QUIT);
+	probe_changed(p);
 }
 
 static void
@@ -1079,6 +1088,12 @@ probe_get_state(const struct probe *p)
 
 bool
 probe_is_done(const struct probe *p)
+{
+	return p->facts.status != ST_PENDING;
+}
+
+bool
+probe_is_closed(const struct probe *p)
 {
 	return p->state == PS_DONE || p->state == PS_FAILED;
 }

@@ -406,12 +406,17 @@ run_schedule(void *arg)
 		running = 0;
 		for (cell = 0; cell < r->cfg.nrows * MODE_LAST; cell++) {
 			p = b->cells[cell];
-			if (p != NULL && probe_is_started(p) &&
-			    !probe_is_done(p))
+			if (p == NULL || !probe_is_started(p))
+				continue;
+			/* A cell saying goodbye no longer counts against
+			 * the server's connections, but still holds a
+			 * descriptor. */
+			if (!probe_is_done(p))
 				running++;
+			if (!probe_is_closed(p))
+				r->running++;
 		}
 		b->running = running;
-		r->running += running;
 	}
 	for (i = 0; i < r->nblocks; i++) {
 		b = r->blocks[i];

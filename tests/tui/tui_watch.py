@@ -90,6 +90,10 @@ for hold in (None, 800):
                 done_at = time.monotonic()
             if term.proc.poll() is not None:
                 rc = term.wait_exit(2)
+                # The last frame may still sit in the pty: read it.
+                term.pump(0.1)
+                if done_at is None and "6/6 done" in term.line(0):
+                    done_at = time.monotonic()
                 break
         gone = time.monotonic()
         what = "--exit-when-done%s" % (" (hold %d ms)" % hold if hold
