@@ -28,8 +28,16 @@
 #define RUN_GRACE_MULT	2	/* x handshake time before wrong mode */
 #define RUN_FD_RETRY_US	20000	/* retry after running out of fds */
 
+/* What a probe's change callback needs to find its cell at once. */
+struct run_cellref {
+	struct run		*run;		/* owner */
+	struct run_block	*block;		/* the address */
+	size_t			 cell;		/* row * MODE_LAST + mode */
+};
+
 struct run_block {
 	struct run_addr	 pub;		/* what outputs see */
+	struct run_cellref *refs;	/* one per cell, callback arguments */
 	struct probe	**cells;	/* nrows x MODE_LAST, NULL if the
 					 * mode is not selected */
 	uint64_t	*tls_grace;	/* per row: grace once implicit TLS
@@ -133,6 +141,7 @@ run_block_free(struct run *r, struct run_block *b)
 	for (i = 0; i < r->cfg.nrows * MODE_LAST; i++)
 		probe_free(b->cells[i]);
 	free(b->cells);
+	free(b->refs);
 	free(b->tls_grace);
 	free(b);
 }
@@ -155,22 +164,6 @@ run_free(struct run *r)
 	free(r->hosts);
 	tlswrap_config_free(r->tls);
 	free(r);
-}
-
-static struct run_block *
-run_block_of(const struct run *r, const struct probe *p, size_t *cell)
-{
-	size_t	i, j;
-
-	for (i = 0; i < r->nblocks; i++) {
-		for (j = 0; j < r->cfg.nrows * MODE_LAST; j++) {
-			if (r->blocks[i]->cells[j] == p) {
-				*cell = j;
-				return r->blocks[i];
-			}
-		}
-	}
-	return NULL;
 }
 
 static void
@@ -207,15 +200,13 @@ run_hint(struct run *r, struct run_block *b, size_t row)
 static void
 run_probe_changed(struct probe *p, void *arg)
 {
-	struct run			*r = arg;
-	struct run_block		*b;
+	struct run_cellref		*ref = arg;
+	struct run			*r = ref->run;
+	struct run_block		*b = ref->block;
 	const struct probe_facts	*f;
-	size_t				 cell, row;
+	size_t				 cell = ref->cell, row;
 	int64_t				 hs;
 
-	b = run_block_of(r, p, &cell);
-	if (b == NULL)
-		return;
 	row = cell / MODE_LAST;
 	f = probe_get_facts(p);
 	/* The port speaks TLS from the first byte if the handshake worked
@@ -259,7 +250,8 @@ run_make_probe(struct run *r, struct run_block *b, size_t row,
 	spec.ehlo_name = r->cfg.ehlo_name;
 	spec.limits = r->cfg.limits;
 	spec.tls = r->tls;
-	p = probe_new(r->ev, &spec, run_probe_changed, r);
+	p = probe_new(r->ev, &spec, run_probe_changed,
+	    &b->refs[row * MODE_LAST + m]);
 	if (b->tls_grace[row] != 0)
 		probe_hint_implicit_tls(p, b->tls_grace[row]);
 	return p;
@@ -270,12 +262,18 @@ run_add_block(struct run *r, size_t host, const struct sockaddr_storage *ss,
     socklen_t len, const char *err)
 {
 	struct run_block	*b;
-	size_t			 row, m;
+	size_t			 row, m, i;
 	struct probe		*p;
 
 	b = xcalloc(1, sizeof *b);
 	b->pub.host = host;
 	b->cells = xcalloc(r->cfg.nrows * MODE_LAST, sizeof *b->cells);
+	b->refs = xcalloc(r->cfg.nrows * MODE_LAST, sizeof *b->refs);
+	for (i = 0; i < r->cfg.nrows * MODE_LAST; i++) {
+		b->refs[i].run = r;
+		b->refs[i].block = b;
+		b->refs[i].cell = i;
+	}
 	b->tls_grace = xcalloc(r->cfg.nrows, sizeof *b->tls_grace);
 	if (ss != NULL) {
 		b->pub.addr = *ss;
