@@ -380,11 +380,23 @@ run_start(struct run *r, run_change_cb cb, void *arg)
 	run_kick(r);
 }
 
-/* Start order: implicit TLS first (its result explains the silent
- * plaintext cells of the same port), then STARTTLS, then plain. */
-static const enum probe_mode run_order[MODE_LAST] = {
-	MODE_TLS, MODE_STARTTLS, MODE_PLAIN
-};
+/* Start order, in passes: first every port in the mode it is meant for
+ * (the longest chains, STARTTLS, start at once, and implicit TLS on the
+ * TLS ports soon explains their silent plaintext cells), then the other
+ * modes: TLS (short where the port greets in plaintext), STARTTLS, plain. */
+#define RUN_PASSES	(1 + MODE_LAST)
+
+static bool
+run_in_pass(const struct port_row *row, enum probe_mode m, unsigned pass)
+{
+	static const enum probe_mode others[MODE_LAST] = {
+		MODE_TLS, MODE_STARTTLS, MODE_PLAIN
+	};
+
+	if (pass == 0)
+		return m == row->native;
+	return m != row->native && m == others[pass - 1];
+}
 
 static void
 run_schedule(void *arg)
@@ -418,10 +430,14 @@ run_schedule(void *arg)
 	}
 	for (i = 0; i < r->nblocks; i++) {
 		b = r->blocks[i];
-		for (k = 0; k < MODE_LAST; k++) {
-			for (row = 0; row < r->cfg.nrows; row++) {
-				p = b->cells[row * MODE_LAST + run_order[k]];
-				if (p == NULL || probe_is_started(p))
+		for (k = 0; k < RUN_PASSES; k++) {
+			for (cell = 0; cell < r->cfg.nrows * MODE_LAST;
+			    cell++) {
+				row = cell / MODE_LAST;
+				p = b->cells[cell];
+				if (p == NULL || probe_is_started(p) ||
+				    !run_in_pass(&r->cfg.rows[row],
+				    (enum probe_mode)(cell % MODE_LAST), k))
 					continue;
 				if (b->running >= r->cfg.jobs ||
 				    r->running >= r->fd_cap)
