@@ -343,25 +343,29 @@ tlswrap_set_err(char **err, const char *fmt, ...)
 
 /* Configuration. */
 
+/* Add the certificates of a CA file (dir false) or directory (dir true);
+ * fine if at least one parses. */
 static int
-tlswrap_load_file(mbedtls_x509_crt *ca, const char *file, char **err)
+tlswrap_load(mbedtls_x509_crt *ca, const char *name, bool dir, char **err)
 {
-	char	ebuf[128];
-	int	ret;
+	const char	*what = dir ? "directory" : "file";
+	char		 ebuf[128];
+	int		 ret;
 
-	if (access(file, R_OK) != 0) {
-		tlswrap_set_err(err, "cannot read CA file %s: %s.", file,
+	if (access(name, dir ? R_OK | X_OK : R_OK) != 0) {
+		tlswrap_set_err(err, "cannot read CA %s %s: %s.", what, name,
 		    strerror(errno));
 		return -1;
 	}
-	ret = mbedtls_x509_crt_parse_file(ca, file);
-	/* > 0: that many certificates did not parse; fine if one did. */
+	/* > 0: that many certificates did not parse. */
+	ret = dir ? mbedtls_x509_crt_parse_path(ca, name) :
+	    mbedtls_x509_crt_parse_file(ca, name);
 	if (ret < 0 || ca->version == 0) {
 		if (ret < 0)
 			tlswrap_strerror(ret, ebuf, sizeof ebuf);
 		else
 			snprintf(ebuf, sizeof ebuf, "no certificate parsed");
-		tlswrap_set_err(err, "cannot read CA file %s: %s.", file,
+		tlswrap_set_err(err, "cannot read CA %s %s: %s.", what, name,
 		    ebuf);
 		return -1;
 	}
@@ -369,27 +373,15 @@ tlswrap_load_file(mbedtls_x509_crt *ca, const char *file, char **err)
 }
 
 static int
+tlswrap_load_file(mbedtls_x509_crt *ca, const char *file, char **err)
+{
+	return tlswrap_load(ca, file, false, err);
+}
+
+static int
 tlswrap_load_path(mbedtls_x509_crt *ca, const char *path, char **err)
 {
-	char	ebuf[128];
-	int	ret;
-
-	if (access(path, R_OK | X_OK) != 0) {
-		tlswrap_set_err(err, "cannot read CA directory %s: %s.", path,
-		    strerror(errno));
-		return -1;
-	}
-	ret = mbedtls_x509_crt_parse_path(ca, path);
-	if (ret < 0 || ca->version == 0) {
-		if (ret < 0)
-			tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		else
-			snprintf(ebuf, sizeof ebuf, "no certificate parsed");
-		tlswrap_set_err(err, "cannot read CA directory %s: %s.", path,
-		    ebuf);
-		return -1;
-	}
-	return 0;
+	return tlswrap_load(ca, path, true, err);
 }
 
 /* The usual places of the system trust store (Debian, Fedora, Alpine,
