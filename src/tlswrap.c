@@ -519,13 +519,56 @@ tlswrap_runtime_version(void)
 
 /* Record observation. */
 
+/* Walk the extensions block of a hello message that starts at b[*i] (a
+ * two-byte length, then type/length/body entries), never past n.  Each
+ * call yields one extension: its type, body offset and length.  Returns
+ * false at the end or on a length that does not fit. */
+struct tlswrap_exts {
+	const unsigned char	*b;		/* the message */
+	size_t			 i;		/* next entry */
+	size_t			 end;		/* end of the block */
+};
+
+static void
+tlswrap_exts_init(struct tlswrap_exts *x, const unsigned char *b, size_t i,
+    size_t n)
+{
+	x->b = b;
+	x->i = i;
+	x->end = i;			/* nothing, unless the length fits */
+	if (i + 2 > n)
+		return;
+	x->end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
+	if (x->end > n)
+		x->end = n;
+	x->i = i + 2;
+}
+
+static bool
+tlswrap_exts_next(struct tlswrap_exts *x, unsigned *type, size_t *off,
+    size_t *len)
+{
+	const unsigned char	*b = x->b;
+
+	if (x->i + 4 > x->end)
+		return false;
+	*type = (unsigned)b[x->i] << 8 | b[x->i + 1];
+	*len = (size_t)b[x->i + 2] << 8 | b[x->i + 3];
+	*off = x->i + 4;
+	if (*len > x->end - *off)
+		return false;
+	x->i = *off + *len;
+	return true;
+}
+
 /* Server handshake message complete (or its first TLSWRAP_SH_MAX bytes):
  * RFC 8446 4.1.3 / RFC 5246 7.4.1.3. */
 static void
 tlswrap_server_hello(struct tlswrap *tw)
 {
 	const unsigned char	*b = tw->sh;
-	size_t			 n = tw->shlen, i, end, elen;
+	struct tlswrap_exts	 x;
+	size_t			 n = tw->shlen, i, elen;
 	unsigned		 version, group = 0, type;
 	bool			 hrr;
 	char			 gname[32];
@@ -536,23 +579,12 @@ tlswrap_server_hello(struct tlswrap *tw)
 	hrr = memcmp(b + 2, tlswrap_hrr_random, 32) == 0;
 	i = 35 + b[34];			/* session id */
 	i += 3;				/* cipher suite, compression */
-	if (i + 2 <= n) {
-		end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
-		if (end > n)
-			end = n;
-		i += 2;
-		while (i + 4 <= end) {
-			type = (unsigned)b[i] << 8 | b[i + 1];
-			elen = (size_t)b[i + 2] << 8 | b[i + 3];
-			i += 4;
-			if (elen > end - i)
-				break;
-			if (type == EXT_SUPPORTED_VERSIONS && elen == 2)
-				version = (unsigned)b[i] << 8 | b[i + 1];
-			if (type == EXT_KEY_SHARE && elen >= 2)
-				group = (unsigned)b[i] << 8 | b[i + 1];
-			i += elen;
-		}
+	tlswrap_exts_init(&x, b, i, n);
+	while (tlswrap_exts_next(&x, &type, &i, &elen)) {
+		if (type == EXT_SUPPORTED_VERSIONS && elen == 2)
+			version = (unsigned)b[i] << 8 | b[i + 1];
+		if (type == EXT_KEY_SHARE && elen >= 2)
+			group = (unsigned)b[i] << 8 | b[i + 1];
 	}
 	tw->sh_version = version;
 	if (group != 0)
@@ -702,7 +734,8 @@ static void
 tlswrap_client_hello(struct tlswrap *tw)
 {
 	const unsigned char	*b = tw->ch;
-	size_t			 n = tw->chlen, i, end, elen, nlen;
+	struct tlswrap_exts	 x;
+	size_t			 n = tw->chlen, i, elen, nlen;
 	unsigned		 type;
 
 	tw->ch_done = true;
@@ -717,27 +750,15 @@ tlswrap_client_hello(struct tlswrap *tw)
 	if (i + 1 > n)
 		goto unknown;
 	i += 1 + b[i];				/* compression */
-	if (i + 2 <= n) {
-		end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
-		if (end > n)
-			end = n;
-		i += 2;
-		while (i + 4 <= end) {
-			type = (unsigned)b[i] << 8 | b[i + 1];
-			elen = (size_t)b[i + 2] << 8 | b[i + 3];
-			i += 4;
-			if (elen > end - i)
-				break;
-			if (type == EXT_SERVER_NAME && elen >= 5) {
-				nlen = (size_t)b[i + 3] << 8 | b[i + 4];
-				if (nlen > elen - 5)
-					nlen = elen - 5;
-				tlswrap_note(tw, 0,
-				    "ClientHello sent, SNI %.*s", (int)nlen,
-				    (const char *)b + i + 5);
-				return;
-			}
-			i += elen;
+	tlswrap_exts_init(&x, b, i, n);
+	while (tlswrap_exts_next(&x, &type, &i, &elen)) {
+		if (type == EXT_SERVER_NAME && elen >= 5) {
+			nlen = (size_t)b[i + 3] << 8 | b[i + 4];
+			if (nlen > elen - 5)
+				nlen = elen - 5;
+			tlswrap_note(tw, 0, "ClientHello sent, SNI %.*s",
+			    (int)nlen, (const char *)b + i + 5);
+			return;
 		}
 	}
 	tlswrap_note(tw, 0, "ClientHello sent, no SNI%s",
