@@ -67,7 +67,8 @@ static const struct opt_def opt_defs[] = {
 	{ "jobs", 'j', "N", "connections at once per address (default 8)" },
 	{ "stagger", O_STAGGER, "MS",
 	    "pause between connection starts per address (default 3)" },
-	{ "ehlo", O_EHLO, "NAME", "name to send in EHLO (default: this host)" },
+	{ "ehlo", O_EHLO, "NAME", "name to send in EHLO (default: /etc/mailname, a dotted "
+	    "host name, or our address literal)" },
 	{ "no-color", O_NOCOLOR, NULL, "monochrome screen (also NO_COLOR)" },
 	{ "ascii", O_ASCII, NULL, "ASCII glyphs and lines only" },
 	{ "watch", O_WATCH, "SECONDS", "screen: re-probe every SECONDS" },
