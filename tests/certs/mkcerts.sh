@@ -6,6 +6,7 @@
 #
 #   ca.pem / ca.key            "mailports test CA" (EC P-256, 30 days)
 #   good.pem / good.key        CN+SAN mail.test.example, valid now (RSA 2048)
+#   good-ec.pem / good-ec.key  the same name and dates with an EC P-256 key
 #   expired.pem / expired.key  CN+SAN mail.test.example, 2020-01-01..2021-01-01
 #   wrong.pem / wrong.key      CN+SAN other.test.example, valid now
 #
@@ -96,11 +97,12 @@ leaf() {	# leaf NAME CN KEYSPEC [START END]
 }
 
 leaf good mail.test.example rsa
+leaf good-ec mail.test.example ec
 leaf expired mail.test.example ec 20200101000000Z 20210101000000Z
 leaf wrong other.test.example ec
 
 # Leaf + CA bundles, for servers that want the chain in one file.
-for n in good expired wrong; do
+for n in good good-ec expired wrong; do
 	cat "$n.pem" ca.pem >"$n-chain.pem"
 done
 chmod 0644 ./*.pem
