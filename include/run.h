@@ -28,6 +28,7 @@ struct run_config {
 	const char		*ca_path;	/* --ca-path or NULL */
 	struct probe_limits	 limits;	/* deadlines and caps */
 	unsigned		 jobs;		/* connections per address */
+	unsigned		 per_port;	/* connections per port */
 	uint64_t		 stagger_us;	/* between starts per address */
 	const char		*ehlo_name;	/* our FQDN for EHLO */
 };

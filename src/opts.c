@@ -9,8 +9,10 @@
 #include "opts.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,17 +22,21 @@
 #include <unistd.h>
 
 #include "dialect.h"
+#include "sanitize.h"
 #include "target.h"
 #include "tlswrap.h"
 #include "xmalloc.h"
 
 #define OPTS_TIMEOUT_S		10	/* default per-phase deadline */
-#define OPTS_JOBS		8	/* default connections per address */
+#define OPTS_JOBS		24	/* default connections per address */
+#define OPTS_PER_PORT		3	/* default connections per port */
 #define OPTS_STAGGER_MS		3	/* default gap between starts */
+#define OPTS_CA_FILE_MAX	(64 << 20) /* bytes in a --ca-file */
+#define OPTS_PEM_CERT		"-----BEGIN CERTIFICATE-----"
 
 enum {
 	O_TEXT = 256, O_JSON, O_TUI, O_PORTS, O_MODES, O_RESOLVE, O_CAFILE,
-	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_EHLO,
+	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_PER_PORT, O_EHLO,
 	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH
 };
 
@@ -64,7 +70,10 @@ static const struct opt_def opt_defs[] = {
 	    "(default 10; a whole probe gets 3x)" },
 	{ "connect-timeout", O_CONNECT_TIMEOUT, "SECONDS",
 	    "deadline for the TCP connect (default: --timeout)" },
-	{ "jobs", 'j', "N", "connections at once per address (default 8)" },
+	{ "jobs", 'j', "N", "connections at once per address (default 24)" },
+	{ "per-port", O_PER_PORT, "N",
+	    "connections at once per port (default 3: every mode of a port "
+	    "at once)" },
 	{ "stagger", O_STAGGER, "MS",
 	    "pause between connection starts per address (default 3)" },
 	{ "ehlo", O_EHLO, "NAME", "name to send in EHLO (default: /etc/mailname, a dotted "
@@ -108,17 +117,129 @@ opts_usage(FILE *fp)
 static int
 opts_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Errors quote what the user typed, which may hold control bytes (a
+ * pasted escape sequence): the whole line goes through the sanitiser. */
 static int
 opts_error(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	 buf[1024], *safe;
+	int	 n;
 
-	fputs("mailports: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fputs(" (see mailports --help)\n", stderr);
+	if (n < 0)
+		buf[0] = '\0';
+	safe = sanitize_dup(buf, strlen(buf), sanitize_locale_flags(), 400);
+	fprintf(stderr, "mailports: %s (see mailports --help)\n", safe);
+	free(safe);
 	return -1;
+}
+
+/*
+ * What the TLS library will make of a CA file: PEM when the marker
+ * appears anywhere in it, else DER, which starts with a SEQUENCE (0x30).
+ * Returns 1 if either could be there, 0 if neither, -1 on a read error.
+ */
+static int
+opts_ca_looks_right(int fd)
+{
+	char		buf[8192 + sizeof OPTS_PEM_CERT];
+	const size_t	keep = sizeof OPTS_PEM_CERT - 2;
+	size_t		have = 0, i;
+	ssize_t		n;
+	bool		first = true;
+
+	for (;;) {
+		n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (first && (unsigned char)buf[0] == 0x30)
+			return 1;
+		first = false;
+		have += (size_t)n;
+		/* NULs would end strstr(): search byte by byte. */
+		for (i = 0; i + keep + 1 <= have; i++) {
+			if (memcmp(buf + i, OPTS_PEM_CERT, keep + 1) == 0)
+				return 1;
+		}
+		/* Keep a tail in case the marker spans two reads. */
+		if (have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		}
+	}
+}
+
+/*
+ * --ca-file must name a readable, non-empty regular file and --ca-path a
+ * readable directory, checked here because the TLS library reads a
+ * directory given as a file as a file of 2^63 bytes and blocks forever on
+ * a FIFO.  Only stat(2) and a non-blocking open: nothing here can hang.
+ */
+static int
+opts_ca(const char *opt, const char *name, bool dir)
+{
+	struct stat	st;
+	int		fd, saved;
+
+	if (name[0] == '\0')
+		return opts_error("%s wants a %s name", opt, dir ? "directory" :
+		    "file");
+	if (stat(name, &st) == -1)
+		return opts_error("%s %s: %s", opt, name, strerror(errno));
+	if (dir && S_ISREG(st.st_mode))
+		return opts_error("%s %s: is a file; use --ca-file", opt,
+		    name);
+	if (dir && !S_ISDIR(st.st_mode))
+		return opts_error("%s %s: is not a directory", opt, name);
+	if (!dir && S_ISDIR(st.st_mode))
+		return opts_error("%s %s: is a directory; use --ca-path", opt,
+		    name);
+	if (!dir && !S_ISREG(st.st_mode))
+		return opts_error("%s %s: is not a regular file", opt, name);
+	if (dir) {
+		if (access(name, R_OK | X_OK) == -1)
+			return opts_error("%s %s: %s", opt, name,
+			    strerror(errno));
+		return 0;
+	}
+	/* The name may have been swapped for a FIFO since stat(). */
+	fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return opts_error("%s %s: %s", opt, name, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		return opts_error("%s %s: %s", opt, name, strerror(saved));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return opts_error("%s %s: is not a regular file", opt, name);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return opts_error("%s %s: is empty; want PEM or DER CA "
+		    "certificates", opt, name);
+	}
+	if (st.st_size > OPTS_CA_FILE_MAX) {
+		close(fd);
+		return opts_error("%s %s: is larger than %d MiB; want a CA "
+		    "bundle", opt, name, OPTS_CA_FILE_MAX >> 20);
+	}
+	saved = opts_ca_looks_right(fd);
+	close(fd);
+	if (saved == -1)
+		return opts_error("%s %s: %s", opt, name, strerror(errno));
+	if (saved == 0)
+		return opts_error("%s %s: holds no certificate (neither PEM "
+		    "\"%s\" nor DER)", opt, name, OPTS_PEM_CERT);
+	return 0;
 }
 
 static int
@@ -237,6 +358,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 	o->run.modes = (1u << MODE_LAST) - 1;
 	o->run.family = AF_UNSPEC;
 	o->run.jobs = OPTS_JOBS;
+	o->run.per_port = OPTS_PER_PORT;
 	o->run.stagger_us = OPTS_STAGGER_MS * 1000u;
 	o->run.limits.step_us = OPTS_TIMEOUT_S * 1000000u;
 	o->run.limits.transcript_bytes = 256 * 1024;
@@ -307,15 +429,13 @@ opts_parse(struct opts *o, int argc, char **argv)
 			o->overrides[o->noverrides++] = ov;
 			break;
 		case O_CAFILE:
-			if (access(optarg, R_OK) == -1)
-				return opts_error("--ca-file %s: %s", optarg,
-				    strerror(errno));
+			if (opts_ca("--ca-file", optarg, false) == -1)
+				return -1;
 			o->run.ca_file = optarg;
 			break;
 		case O_CAPATH:
-			if (access(optarg, R_OK | X_OK) == -1)
-				return opts_error("--ca-path %s: %s", optarg,
-				    strerror(errno));
+			if (opts_ca("--ca-path", optarg, true) == -1)
+				return -1;
 			o->run.ca_path = optarg;
 			break;
 		case O_TIMEOUT:
@@ -335,12 +455,21 @@ opts_parse(struct opts *o, int argc, char **argv)
 				return -1;
 			o->run.jobs = u;
 			break;
+		case O_PER_PORT:
+			if (opts_uint(optarg, "--per-port", 1, 64, &u) == -1)
+				return -1;
+			o->run.per_port = u;
+			break;
 		case O_STAGGER:
 			if (opts_uint(optarg, "--stagger", 0, 10000, &u) == -1)
 				return -1;
 			o->run.stagger_us = (uint64_t)u * 1000u;
 			break;
 		case O_EHLO:
+			/* A zone only means something on this host. */
+			if (strchr(optarg, '%') != NULL)
+				return opts_error("--ehlo: '%s' is no name "
+				    "for another host to see", optarg);
 			if (target_check_host(optarg, &err) == -1) {
 				c = opts_error("--ehlo: %s", err);
 				free(err);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The probe set: hosts are resolved inside the loop, each address gets a
- * block of cells (rows x modes), and probes start under a per-address
- * connection cap with a small stagger.  A finished implicit-TLS cell tells
+ * block of cells (rows x modes), and probes start under a per-port and a
+ * per-address connection cap with a small stagger.  A finished implicit-TLS cell tells
  * its siblings on the same port, so silent plaintext probes end early with
  * the right reason.  Outputs read the result matrix through accessors.
  */
@@ -43,6 +43,7 @@ struct run_block {
 	uint64_t	*tls_grace;	/* per row: grace once implicit TLS
 					 * worked, 0 if not known */
 	unsigned	 running;	/* probes in flight */
+	unsigned	*row_running;	/* per row (port): probes in flight */
 	uint64_t	 last_start_us;	/* for the stagger */
 };
 
@@ -102,6 +103,8 @@ run_new(struct evloop *ev, const struct run_config *cfg, char **err)
 	r->cfg = *cfg;
 	if (r->cfg.jobs == 0)
 		r->cfg.jobs = 1;
+	if (r->cfg.per_port == 0)
+		r->cfg.per_port = 1;
 	r->tls = tlswrap_config_new(cfg->ca_file, cfg->ca_path, err);
 	if (r->tls == NULL) {
 		free(r);
@@ -143,6 +146,7 @@ run_block_free(struct run *r, struct run_block *b)
 	free(b->cells);
 	free(b->refs);
 	free(b->tls_grace);
+	free(b->row_running);
 	free(b);
 }
 
@@ -275,6 +279,7 @@ run_add_block(struct run *r, size_t host, const struct sockaddr_storage *ss,
 		b->refs[i].cell = i;
 	}
 	b->tls_grace = xcalloc(r->cfg.nrows, sizeof *b->tls_grace);
+	b->row_running = xcalloc(r->cfg.nrows, sizeof *b->row_running);
 	if (ss != NULL) {
 		b->pub.addr = *ss;
 		b->pub.addrlen = len;
@@ -414,6 +419,8 @@ run_schedule(void *arg)
 	for (i = 0; i < r->nblocks; i++) {
 		b = r->blocks[i];
 		running = 0;
+		memset(b->row_running, 0, r->cfg.nrows *
+		    sizeof *b->row_running);
 		for (cell = 0; cell < r->cfg.nrows * MODE_LAST; cell++) {
 			p = b->cells[cell];
 			if (p == NULL || !probe_is_started(p))
@@ -421,8 +428,10 @@ run_schedule(void *arg)
 			/* A cell saying goodbye no longer counts against
 			 * the server's connections, but still holds a
 			 * descriptor. */
-			if (!probe_is_done(p))
+			if (!probe_is_done(p)) {
 				running++;
+				b->row_running[cell / MODE_LAST]++;
+			}
 			if (!probe_is_closed(p))
 				r->running++;
 		}
@@ -442,6 +451,10 @@ run_schedule(void *arg)
 				if (b->running >= r->cfg.jobs ||
 				    r->running >= r->fd_cap)
 					goto next_block;
+				/* A full port waits; the next port may
+				 * start. */
+				if (b->row_running[row] >= r->cfg.per_port)
+					continue;
 				at = b->last_start_us + r->cfg.stagger_us;
 				if (b->last_start_us != 0 && at > now) {
 					if (next == 0 || at < next)
@@ -467,6 +480,7 @@ run_schedule(void *arg)
 					goto out;
 				}
 				b->last_start_us = now;
+				b->row_running[row]++;
 				b->running++;
 				r->running++;
 			}
