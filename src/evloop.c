@@ -24,7 +24,7 @@ struct ev_io {
 	short		 events;	/* POLLIN|POLLOUT */
 	evloop_io_cb	 cb;		/* handler */
 	void		*arg;		/* handler argument */
-	uint64_t	 serial;	/* changes when the slot is reused */
+	uint64_t	 serial;	/* new value per watcher, never reused */
 };
 
 struct ev_timer {
@@ -58,6 +58,7 @@ struct evloop {
 	size_t		 ntimers;	/* timers held */
 	size_t		 stimers;	/* timers allocated */
 	uint64_t	 next_id;	/* next timer id */
+	uint64_t	 next_serial;	/* next watcher serial, only grows */
 	struct ev_hook	*hooks;		/* post-iteration hooks */
 	size_t		 nhooks;	/* hooks held */
 	struct ev_sig	 sigs[EV_SIG_MAX]; /* signal handlers */
@@ -85,6 +86,7 @@ evloop_new(void)
 
 	ev = xcalloc(1, sizeof *ev);
 	ev->next_id = 1;
+	ev->next_serial = 1;
 	ev->sigpipe[0] = ev->sigpipe[1] = -1;
 	ev->now_us = evloop_clock_us();
 	return ev;
@@ -162,10 +164,19 @@ evloop_io_set(struct evloop *ev, int fd, short events, evloop_io_cb cb,
 			    sizeof *ev->pserial);
 		}
 		w = &ev->io[ev->nio++];
-		w->serial = 0;
+		memset(w, 0, sizeof *w);
+		w->fd = -1;
 	}
-	if (w->fd != fd)
-		w->serial++;
+	/*
+	 * Another descriptor or another owner in this slot is a new watcher:
+	 * it gets a serial no watcher of this loop ever had, so events that
+	 * poll(2) reported for the old one (a descriptor closed and reopened
+	 * under the same number within one iteration) never reach it.  A
+	 * per-slot counter would not do: trailing slots are trimmed and come
+	 * back with their old count.
+	 */
+	if (w->fd != fd || w->cb != cb || w->arg != arg)
+		w->serial = ev->next_serial++;
 	w->fd = fd;
 	w->events = events;
 	w->cb = cb;
@@ -182,8 +193,10 @@ evloop_io_del(struct evloop *ev, int fd)
 	if (w == NULL)
 		return;
 	w->fd = -1;
+	w->events = 0;
 	w->cb = NULL;
-	w->serial++;
+	w->arg = NULL;
+	w->serial = ev->next_serial++;
 	while (ev->nio > 0 && ev->io[ev->nio - 1].fd == -1)
 		ev->nio--;
 }
@@ -379,6 +392,7 @@ evloop_run_once(struct evloop *ev, int64_t max_wait_us)
 	int64_t		 wait_us = max_wait_us;
 	size_t		 i, n = 0;
 	int		 rc, timeout_ms;
+	short		 revents;
 	struct ev_io	*w;
 
 	ev->now_us = evloop_clock_us();
@@ -409,14 +423,21 @@ evloop_run_once(struct evloop *ev, int64_t max_wait_us)
 	for (i = 0; rc > 0 && i < n; i++) {
 		if (ev->pfd[i].revents == 0)
 			continue;
-		w = &ev->io[ev->pslot[i]];	/* slots never shrink away */
 		/* The watcher may have been removed or replaced by an
-		 * earlier callback of this iteration. */
-		if (ev->pslot[i] >= ev->nio || w->fd != ev->pfd[i].fd ||
-		    w->serial != ev->pserial[i] || w->cb == NULL ||
-		    w->events == 0)
+		 * earlier callback of this iteration: then these events
+		 * belong to a descriptor that is gone. */
+		if (ev->pslot[i] >= ev->nio)
 			continue;
-		w->cb(w->fd, ev->pfd[i].revents, w->arg);
+		w = &ev->io[ev->pslot[i]];
+		if (w->fd != ev->pfd[i].fd || w->serial != ev->pserial[i] ||
+		    w->cb == NULL || w->events == 0)
+			continue;
+		/* Only what it still asks for (errors always). */
+		revents = ev->pfd[i].revents & (w->events | POLLERR |
+		    POLLHUP | POLLNVAL);
+		if (revents == 0)
+			continue;
+		w->cb(w->fd, revents, w->arg);
 	}
 	evloop_run_timers(ev);
 	for (i = 0; i < ev->nhooks; i++)
