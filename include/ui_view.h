@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "facts.h"
+#include "transcript.h"
 
 struct evloop;
 struct opts;
@@ -104,6 +105,27 @@ enum ui_prompt {
 #define UI_D_MODEL	0x02	/* the run changed: history, timers */
 #define UI_D_CLEAR	0x04	/* repaint everything (resize, ^L) */
 
+/* Actions a key asks for; the controller carries them out (ui.c), so
+ * that handlers only change state. */
+#define UI_A_REPROBE	0x01	/* probe the selected cell again */
+#define UI_A_REPROBE_ALL 0x02	/* probe every cell again */
+#define UI_A_SAVE	0x04	/* save the report to ui->input */
+#define UI_A_OVERWRITE	0x08	/* with UI_A_SAVE: replace the file */
+
+/* Scroll steps of the transcript and help. */
+enum ui_scroll {
+	UI_SC_LINE_UP,		/* a line up */
+	UI_SC_LINE_DOWN,	/* a line down */
+	UI_SC_PAGE_UP,		/* a page up */
+	UI_SC_PAGE_DOWN,	/* a page down */
+	UI_SC_TOP,		/* the first line */
+	UI_SC_BOTTOM		/* the last page */
+};
+
+#define UI_HEX_PER_LINE	16	/* bytes per hex dump line */
+#define UI_MIN_COLS	60	/* below: a one-line notice */
+#define UI_MIN_LINES	12	/* below: a one-line notice */
+
 /* Function keys are kept apart from Unicode code points. */
 #define UI_FK(k)	(0x1000000 | (k))
 
@@ -176,6 +198,7 @@ struct ui {
 	unsigned	 nspinner;		/* their number */
 
 	unsigned	 dirty;			/* UI_D_* */
+	unsigned	 act;			/* UI_A_* asked for by keys */
 	bool		 quit;			/* leave the loop */
 	int		 signo;			/* signal that ended it */
 	bool		 resize_pending;	/* SIGWINCH seen */
@@ -261,19 +284,75 @@ struct ui_doc {
 	struct ui_lbuf	 lb;			/* the current line */
 };
 
-/* ui.c */
+/*
+ * Who may call whom (checked by tests/tui/t_ui_layers.sh over the object
+ * files): the controller (ui.c) calls everything below it; views
+ * (ui_matrix, ui_detail, ui_transcript, ui_help) call ui_blocks, chrome,
+ * keys (the table only), state and draw; chrome calls keys (table), state
+ * and draw; ui_blocks calls state and draw; keys call state; state calls
+ * draw.  Never upwards, never from one view to another.
+ */
+
+/* ui_keys.c: the key table and its handlers.  Handlers change state and
+ * ask for actions (ui->act); the controller carries the actions out. */
 /* The key table (dispatch, footer, help all read it); *n gets its size. */
-const struct ui_key	*ui_key_table(size_t *n);
-/* History of a cell, or NULL when the block is not known yet. */
-struct ui_hist		*ui_hist_get(struct ui *, size_t addr, size_t row,
-			    enum probe_mode);
+const struct ui_key	*ui_keys_table(size_t *n);
+/* A key (a code point, or UI_FK(curses key)): UI_R_* bits. */
+int			 ui_keys_dispatch(struct ui *, int key);
+
+/* ui_state.c: what the screen shows: selection, scroll, history, watch. */
 /* The probe of the selected cell (borrowed, valid until the next loop
  * iteration), or NULL before any address is known. */
-const struct probe	*ui_selected(const struct ui *);
+const struct probe	*ui_state_selected(const struct ui *);
+/* History of a cell, or NULL when the block is not known yet. */
+struct ui_hist		*ui_state_hist(struct ui *, size_t addr, size_t row,
+			    enum probe_mode);
+/* After the run changed: count finished probes once each into the
+ * history, follow the round's end, keep the selection valid. */
+void			 ui_state_update(struct ui *);
+/* Forget every cell's history (watch reset). */
+void			 ui_state_hist_reset(struct ui *);
+/* Arm or cancel the watch timer from ui->watch and the run's state. */
+void			 ui_state_watch_arm(struct ui *);
+/* Seconds until the next watch round, or -1 when none is due. */
+int			 ui_state_watch_left(const struct ui *);
+void			 ui_state_msg(struct ui *, bool err, const char *,
+			    ...) __attribute__((format(printf, 3, 4)));
+/* Select the matrix cell drawn at (y, x); false when there is none. */
+bool			 ui_state_hit(struct ui *, int y, int x);
+/* Clamp *top into [0, nlines - page] after a scroll step UI_SC_*. */
+void			 ui_state_scroll(int *top, int nlines, int page,
+			    int how);
+/* Lines of the transcript sub-view; the line of event ev in it; the
+ * event at its top; search from event from (inclusive) in direction dir,
+ * wrapping (returns the event or -1); scroll so event ev shows. */
+int			 ui_state_t_lines(const struct ui *,
+			    const struct probe *);
+int			 ui_state_t_line_of(const struct ui *,
+			    const struct probe *, int ev);
+int			 ui_state_t_top_event(const struct ui *);
+int			 ui_state_t_find(const struct ui *, int from,
+			    int dir);
+void			 ui_state_t_show(struct ui *, int ev);
+/* Lines an event takes in the hex view: a header and 16 bytes a line. */
+int			 ui_state_hex_lines(const struct tr_event *);
+
+/* ui_chrome.c: header, footer and titles shared by every view. */
+/* The first line: targets and progress, or a view title. */
+void		 ui_chrome_header(struct ui *, const char *title);
 /* The last line: a prompt, a status message, or the keys of the view
  * (from the key table, dropped from the end when narrow) and right. */
-void			 ui_footer_keys(struct ui *, unsigned where,
-			    const char *right);
+void		 ui_chrome_footer(struct ui *, unsigned where,
+		    const char *right);
+/* "SMTP 587 submission | STARTTLS | 127.0.0.1" */
+void		 ui_chrome_probe_title(struct ui *, struct ui_lbuf *,
+		    size_t addr, size_t row, enum probe_mode, unsigned attr);
+/* "-- title ------" from a line buffer, across w columns. */
+void		 ui_chrome_rule(struct ui *, int y, int x, int w,
+		    const struct ui_lbuf *title);
+/* The one-line notice when the window is below the minimum. */
+void		 ui_chrome_too_small(struct ui *, int min_cols,
+		    int min_lines);
 
 /* ui_draw.c: scheme, glyphs, text. */
 /* Pick glyphs (UTF-8 or ASCII) and the colour or monochrome scheme;
@@ -300,6 +379,10 @@ void		 ui_lb_raw(const struct ui *, struct ui_lbuf *, unsigned attr,
 /* Pad with spaces to width columns. */
 void		 ui_lb_pad(struct ui_lbuf *, unsigned attr, int width);
 int		 ui_lb_width(const struct ui_lbuf *);
+/* Append src to dst (cut at UI_LB_MAX). */
+void		 ui_lb_cat(struct ui_lbuf *, const struct ui_lbuf *);
+/* Copy the text of a line buffer into a C string (cut to size). */
+void		 ui_lb_cstr(const struct ui_lbuf *, char *, size_t);
 /* OR attr into every case-insensitive occurrence of pat at or after
  * byte from; returns the number of matches. */
 int		 ui_lb_mark(struct ui_lbuf *, size_t from, const char *pat,
@@ -321,6 +404,13 @@ const char	*ui_fmt_us(char *buf, size_t, int64_t us);
 /* Case-insensitive (ASCII) substring search; *at gets the offset. */
 bool		 ui_memcasemem(const char *, size_t, const char *, size_t,
 		    size_t *at);
+/* Transcript events: the attribute of a direction; the markers for what
+ * sanitised text cannot show; the text of an event as the text view shows
+ * it (sanitised, line terminators dropped, markers appended). */
+unsigned	 ui_tr_attr(const struct ui *, enum tr_dir);
+void		 ui_tr_flags(const struct ui *, struct ui_lbuf *, int flags);
+void		 ui_tr_text(const struct ui *, struct ui_lbuf *,
+		    const struct tr_event *);
 
 /* A scrolled text area: begin, then add to d->lb and end each line. */
 void		 ui_doc_begin(struct ui_doc *, struct ui *, int y, int x,
@@ -335,34 +425,40 @@ void		 ui_doc_flow(struct ui_doc *, const struct ui_lbuf *item,
 		    const char *sep);
 /* Flow the words of a line buffer (reasons, subjects, help text). */
 void		 ui_doc_words(struct ui_doc *, const struct ui_lbuf *);
+/* One item of our own words, or of server bytes (sanitised). */
+void		 ui_doc_item(struct ui_doc *, unsigned attr, const char *);
+void		 ui_doc_rawitem(struct ui_doc *, unsigned attr,
+		    const struct mstr *);
+/* A labelled line of sanitised server text, wrapped at words. */
+void		 ui_doc_rawline(struct ui_doc *, const char *label,
+		    unsigned attr, const char *, size_t);
 
-/* ui_matrix.c */
-/* Compute ui->lay from LINES x COLS and the model. */
-void		 ui_layout(struct ui *);
-/* The first line: targets and progress, or a view title. */
-void		 ui_header_draw(struct ui *, const char *title);
-/* The matrix and the detail pane of the selected cell. */
+/* ui_blocks.c: blocks of facts shared by the detail pane and the
+ * certificate view. */
+/* "TLS  TLSv1.3 cipher group", or why the handshake failed. */
+void		 ui_blocks_tls(struct ui_doc *, const struct tls_facts *);
+/* "Verified  yes" or "NO: expired ...". */
+void		 ui_blocks_verified(struct ui_doc *, const struct tls_facts *);
+/* "Valid  2024-01-01 to 2024-04-01 (expired 3 days ago)". */
+void		 ui_blocks_validity(struct ui_doc *, const struct cert_info *);
+/* Subject, SANs, issuer, dates, key; full adds serial and exact times. */
+void		 ui_blocks_cert(struct ui_doc *, const struct cert_info *,
+		    bool full);
+/* "2024-01-01" or with the time in UTC. */
+void		 ui_blocks_date(char *, size_t, int64_t t, bool with_time);
+
+/* Views. */
+/* ui_matrix.c: compute ui->lay from LINES x COLS and the model; draw the
+ * matrix (the detail pane is drawn by the controller in lay.det_*). */
+void		 ui_matrix_layout(struct ui *);
 void		 ui_matrix_draw(struct ui *);
-/* Select the cell drawn at (y, x); false when there is none. */
-bool		 ui_matrix_hit(struct ui *, int y, int x);
-/* "SMTP 587 submission | STARTTLS | 127.0.0.1" */
-void		 ui_probe_title(struct ui *, struct ui_lbuf *, size_t addr,
-		    size_t row, enum probe_mode, unsigned attr);
-
-/* ui_detail.c */
-/* Everything known of the selected cell, in h x w at (y, x). */
+/* ui_detail.c: everything known of the selected cell, with its title
+ * rule, in the pane at (y, x) of h x w. */
 void		 ui_detail_draw(struct ui *, int y, int x, int h, int w);
-/* The full-screen transcript, hex or certificate view of the cell. */
+/* ui_transcript.c: the full-screen transcript, hex or certificate view
+ * of the selected cell. */
 void		 ui_transcript_draw(struct ui *);
-/* Find the next (dir 1) or previous (-1) event matching the pattern,
- * starting at event from (inclusive); wraps.  Returns the event or -1. */
-int		 ui_transcript_find(struct ui *, int from, int dir);
-/* The line of event ev in the current sub-view. */
-int		 ui_transcript_line_of(struct ui *, const struct probe *,
-		    int ev);
-
-/* ui_help.c */
-/* Every key (from the key table) and a legend of the screen. */
+/* ui_help.c: every key (from the key table) and a legend. */
 void		 ui_help_draw(struct ui *);
 
 #endif

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The full-screen view's lifecycle: curses set-up and the exact restore of
- * the terminal (also from fatal() and crash signals), the key table and
- * dispatch, dirty flags and the capped redraw hook, resize, timers that
- * run only while something moves, watch mode with per-cell history, and
- * saving the report.  It never blocks and never calls curses from a
- * signal handler.
+ * The controller: curses set-up and the exact restore of the terminal
+ * (also from fatal() and crash signals), input (keys to ui_keys, the
+ * mouse), dirty flags and the capped redraw hook that picks the view,
+ * resize, timers that run only while something moves, and the actions keys
+ * ask for (probe again, save the report).  It never blocks and never calls
+ * curses from a signal handler.  Nothing below it calls back into it.
  */
 #include "config.h"
 
@@ -49,7 +49,6 @@
 #define UI_WATCH_S	30u		/* default watch interval */
 #define UI_ESCDELAY_MS	50		/* a lone Esc, not a sequence */
 #define UI_EMPTY_MAX	64		/* readable stdin without keys */
-#define UI_HSTEP	8		/* columns per sideways step */
 
 static struct ui		 ui_state;	/* the one screen */
 static bool			 ui_alive;	/* ui_state in use */
@@ -68,149 +67,6 @@ static const int		 ui_crash_sigs[] = {
 #define UI_NCRASH	(sizeof ui_crash_sigs / sizeof ui_crash_sigs[0])
 static struct sigaction		 ui_crash_old[UI_NCRASH];
 static bool			 ui_crash_set;
-
-enum ui_move {
-	UI_MV_UP, UI_MV_DOWN, UI_MV_LEFT, UI_MV_RIGHT, UI_MV_HOME, UI_MV_END
-};
-
-enum ui_scroll {
-	UI_SC_LINE_UP, UI_SC_LINE_DOWN, UI_SC_PAGE_UP, UI_SC_PAGE_DOWN,
-	UI_SC_TOP, UI_SC_BOTTOM
-};
-
-static int	ui_k_move(struct ui *, int);
-static int	ui_k_block(struct ui *, int);
-static int	ui_k_open(struct ui *, int);
-static int	ui_k_detail(struct ui *, int);
-static int	ui_k_reprobe(struct ui *, int);
-static int	ui_k_reprobe_all(struct ui *, int);
-static int	ui_k_watch(struct ui *, int);
-static int	ui_k_save(struct ui *, int);
-static int	ui_k_help(struct ui *, int);
-static int	ui_k_quit(struct ui *, int);
-static int	ui_k_back(struct ui *, int);
-static int	ui_k_redraw(struct ui *, int);
-static int	ui_k_tscroll(struct ui *, int);
-static int	ui_k_hscroll(struct ui *, int);
-static int	ui_k_search(struct ui *, int);
-static int	ui_k_next(struct ui *, int);
-static int	ui_k_tmode(struct ui *, int);
-static int	ui_k_hscroll_help(struct ui *, int);
-
-#define K(x)	UI_FK(x)
-#define UI_CTRL(c)	((c) & 0x1f)
-
-/*
- * Every key: dispatch, the footer and the help all come from here.  Order
- * matters for the footer: what does not fit is dropped from the end.
- */
-static const struct ui_key ui_keys[] = {
-	{ UI_IN_MATRIX, { K(KEY_UP), 'k' }, "Up k", NULL, UI_G_ARROWS,
-	    "move", "select the row above", ui_k_move, UI_MV_UP },
-	{ UI_IN_MATRIX, { K(KEY_DOWN), 'j' }, "Down j", NULL, -1, NULL,
-	    "select the row below", ui_k_move, UI_MV_DOWN },
-	{ UI_IN_MATRIX, { K(KEY_LEFT), 'h' }, "Left h", NULL, -1, NULL,
-	    "select the mode to the left", ui_k_move, UI_MV_LEFT },
-	{ UI_IN_MATRIX, { K(KEY_RIGHT), 'l' }, "Right l", NULL, -1, NULL,
-	    "select the mode to the right", ui_k_move, UI_MV_RIGHT },
-	{ UI_IN_MATRIX, { '\t' }, "Tab", NULL, -1, NULL,
-	    "next address block (IPv4, IPv6, other hosts)", ui_k_block, 1 },
-	{ UI_IN_MATRIX, { K(KEY_BTAB) }, "Shift-Tab", NULL, -1, NULL,
-	    "previous address block", ui_k_block, -1 },
-	{ UI_IN_MATRIX, { K(KEY_HOME), 'g' }, "Home g", NULL, -1, NULL,
-	    "first row", ui_k_move, UI_MV_HOME },
-	{ UI_IN_MATRIX, { K(KEY_END), 'G' }, "End G", NULL, -1, NULL,
-	    "last row", ui_k_move, UI_MV_END },
-	{ UI_IN_MATRIX, { '\r', '\n', K(KEY_ENTER) }, "Enter", "Enter", -1,
-	    "transcript", "open the transcript of the selected cell",
-	    ui_k_open, UI_T_TEXT },
-	{ UI_IN_MATRIX, { '?', K(KEY_F(1)) }, "? F1", "?", -1, "help",
-	    "this help: every key and what the screen means", ui_k_help, 0 },
-	{ UI_IN_MATRIX, { 'q', UI_CTRL('c') }, "q", "q", -1, "quit",
-	    "quit (also Q, Ctrl-C)", ui_k_quit, 0 },
-	{ UI_IN_MATRIX, { 'c' }, "c", NULL, -1, NULL,
-	    "certificate chain of the selected cell", ui_k_open, UI_T_CERT },
-	{ UI_IN_MATRIX, { 'x' }, "x", NULL, -1, NULL,
-	    "raw bytes (hex) of the selected cell", ui_k_open, UI_T_HEX },
-	{ UI_IN_MATRIX, { 'r' }, "r", "r/R", -1, "re-probe",
-	    "probe the selected cell again", ui_k_reprobe, 0 },
-	{ UI_IN_MATRIX, { 'R' }, "R", NULL, -1, NULL,
-	    "probe every cell again", ui_k_reprobe_all, 0 },
-	{ UI_IN_MATRIX, { 'w' }, "w", "w", -1, "watch",
-	    "watch: re-probe everything every N s (--watch N, default 30) "
-	    "and keep per-cell history", ui_k_watch, 0 },
-	{ UI_IN_MATRIX, { 's' }, "s", "s", -1, "save",
-	    "save the report: a name ending in .json gives JSON, else text",
-	    ui_k_save, 0 },
-	{ UI_IN_MATRIX, { K(KEY_NPAGE), ' ' }, "PgDn Space", NULL, -1, NULL,
-	    "scroll the detail pane down", ui_k_detail, 1 },
-	{ UI_IN_MATRIX, { K(KEY_PPAGE), 'b' }, "PgUp b", NULL, -1, NULL,
-	    "scroll the detail pane up", ui_k_detail, -1 },
-
-	{ UI_IN_TRANSCRIPT, { K(KEY_UP), 'k' }, "Up k", NULL, UI_G_UPDOWN,
-	    "scroll", "scroll up a line", ui_k_tscroll, UI_SC_LINE_UP },
-	{ UI_IN_TRANSCRIPT, { K(KEY_DOWN), 'j' }, "Down j", NULL, -1, NULL,
-	    "scroll down a line", ui_k_tscroll, UI_SC_LINE_DOWN },
-	{ UI_IN_TRANSCRIPT, { K(KEY_PPAGE), 'b' }, "PgUp b", NULL, -1, NULL,
-	    "scroll up a page", ui_k_tscroll, UI_SC_PAGE_UP },
-	{ UI_IN_TRANSCRIPT, { K(KEY_NPAGE), ' ' }, "PgDn Space", NULL, -1,
-	    NULL, "scroll down a page", ui_k_tscroll, UI_SC_PAGE_DOWN },
-	{ UI_IN_TRANSCRIPT, { K(KEY_HOME), 'g' }, "Home g", NULL, -1, NULL,
-	    "first line", ui_k_tscroll, UI_SC_TOP },
-	{ UI_IN_TRANSCRIPT, { K(KEY_END), 'G' }, "End G", NULL, -1, NULL,
-	    "last line, and follow new lines", ui_k_tscroll, UI_SC_BOTTOM },
-	{ UI_IN_TRANSCRIPT, { K(KEY_LEFT), 'h' }, "Left h", NULL, -1, NULL,
-	    "scroll long lines left", ui_k_hscroll, -UI_HSTEP },
-	{ UI_IN_TRANSCRIPT, { K(KEY_RIGHT), 'l' }, "Right l", NULL, -1, NULL,
-	    "scroll long lines right", ui_k_hscroll, UI_HSTEP },
-	{ UI_IN_TRANSCRIPT, { '/' }, "/", "/", -1, "search",
-	    "search (as you type; Enter keeps it, Esc cancels)", ui_k_search,
-	    0 },
-	{ UI_IN_TRANSCRIPT, { 'n' }, "n", "n/N", -1, "next",
-	    "next match", ui_k_next, 1 },
-	{ UI_IN_TRANSCRIPT, { 'N' }, "N", NULL, -1, NULL,
-	    "previous match", ui_k_next, -1 },
-	{ UI_IN_TRANSCRIPT, { 'x' }, "x", "x", -1, "hex",
-	    "raw bytes in hex (offset, hex, text), again for the lines",
-	    ui_k_tmode, UI_T_HEX },
-	{ UI_IN_TRANSCRIPT, { 'c' }, "c", "c", -1, "certs",
-	    "the certificate chain in full, again for the lines", ui_k_tmode,
-	    UI_T_CERT },
-	{ UI_IN_TRANSCRIPT, { 27, 'q', K(KEY_BACKSPACE) }, "Esc q", "q", -1,
-	    "back", "back to the matrix", ui_k_back, 0 },
-	{ UI_IN_TRANSCRIPT, { '?', K(KEY_F(1)) }, "? F1", "?", -1, "help",
-	    "this help", ui_k_help, 0 },
-	{ UI_IN_TRANSCRIPT, { 'r' }, "r", NULL, -1, NULL,
-	    "probe this cell again", ui_k_reprobe, 0 },
-
-	{ UI_IN_HELP, { K(KEY_UP), 'k' }, "Up k", NULL, UI_G_UPDOWN,
-	    "scroll", "scroll up", ui_k_hscroll_help, UI_SC_LINE_UP },
-	{ UI_IN_HELP, { K(KEY_DOWN), 'j' }, "Down j", NULL, -1, NULL,
-	    "scroll down", ui_k_hscroll_help, UI_SC_LINE_DOWN },
-	{ UI_IN_HELP, { K(KEY_PPAGE), 'b' }, "PgUp b", NULL, -1, NULL,
-	    "scroll up a page", ui_k_hscroll_help, UI_SC_PAGE_UP },
-	{ UI_IN_HELP, { K(KEY_NPAGE), ' ' }, "PgDn Space", NULL, -1, NULL,
-	    "scroll down a page", ui_k_hscroll_help, UI_SC_PAGE_DOWN },
-	{ UI_IN_HELP, { K(KEY_HOME), 'g' }, "Home g", NULL, -1, NULL,
-	    "top", ui_k_hscroll_help, UI_SC_TOP },
-	{ UI_IN_HELP, { K(KEY_END), 'G' }, "End G", NULL, -1, NULL,
-	    "bottom", ui_k_hscroll_help, UI_SC_BOTTOM },
-	{ UI_IN_HELP, { 27, 'q', '?', K(KEY_F(1)) }, "Esc q ?", "q", -1,
-	    "back", "close the help", ui_k_back, 0 },
-
-	{ UI_IN_ALL, { 'Q' }, "Q", NULL, -1, NULL, "quit from any view",
-	    ui_k_quit, 0 },
-	{ UI_IN_ALL, { UI_CTRL('l') }, "Ctrl-L", NULL, -1, NULL,
-	    "repaint the whole screen", ui_k_redraw, 0 },
-};
-#define UI_NKEYS	(sizeof ui_keys / sizeof ui_keys[0])
-
-const struct ui_key *
-ui_key_table(size_t *n)
-{
-	*n = UI_NKEYS;
-	return ui_keys;
-}
 
 /* ------------------------------------------------------------------ */
 /* Terminal restore: ui_stop() and the crash path. */
@@ -377,105 +233,6 @@ ui_check(const struct opts *o, char **err)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Model access and history. */
-
-const struct probe *
-ui_selected(const struct ui *ui)
-{
-	if (run_addr_count(ui->run) == 0 || ui->nmodes == 0)
-		return NULL;
-	return run_get_probe(ui->run, ui->sel_addr, ui->sel_row,
-	    ui->modes[ui->sel_col]);
-}
-
-struct ui_hist *
-ui_hist_get(struct ui *ui, size_t addr, size_t row, enum probe_mode m)
-{
-	size_t	nrows = run_row_count(ui->run);
-
-	if (addr >= ui->hist_addrs || row >= nrows || m >= MODE_LAST)
-		return NULL;
-	return &ui->hist[(addr * nrows + row) * MODE_LAST + m];
-}
-
-static void
-ui_hist_record(struct ui_hist *h, const struct probe *p)
-{
-	const struct probe_facts	*f = probe_get_facts(p);
-	int64_t				 t = f->timing.total_us;
-
-	h->seen = p;
-	h->seen_start = probe_get_start_us(p);
-	if (h->last_status != -1 && h->last_status != (int)f->status)
-		h->flips++;
-	h->last_status = (int)f->status;
-	h->runs++;
-	if (f->status != ST_OK) {
-		h->fails++;
-		return;
-	}
-	if (t < 0)
-		return;
-	h->last_us = t;
-	if (h->ok_runs == 0 || t < h->best_us)
-		h->best_us = t;
-	if (h->ok_runs == 0 || t > h->worst_us)
-		h->worst_us = t;
-	h->sum_us += t;
-	h->ok_runs++;
-}
-
-/* After the run changed: count finished probes once each, follow the
- * run's end for watch mode, keep the selection valid. */
-static void
-ui_model_update(struct ui *ui)
-{
-	struct ui_hist		*h;
-	const struct probe	*p;
-	size_t			 naddr = run_addr_count(ui->run);
-	size_t			 nrows = run_row_count(ui->run);
-	size_t			 a, row, c, i, per = nrows * MODE_LAST;
-	bool			 done;
-
-	if (naddr > ui->hist_addrs) {
-		ui->hist = xreallocarray(ui->hist, naddr * per,
-		    sizeof *ui->hist);
-		for (i = ui->hist_addrs * per; i < naddr * per; i++) {
-			memset(&ui->hist[i], 0, sizeof ui->hist[i]);
-			ui->hist[i].last_status = -1;
-			ui->hist[i].last_us = -1;
-		}
-		ui->hist_addrs = naddr;
-	}
-	for (a = 0; a < naddr; a++) {
-		for (row = 0; row < nrows; row++) {
-			for (c = 0; c < ui->nmodes; c++) {
-				p = run_get_probe(ui->run, a, row,
-				    ui->modes[c]);
-				if (p == NULL || !probe_is_done(p))
-					continue;
-				h = ui_hist_get(ui, a, row, ui->modes[c]);
-				if (h != NULL && (h->seen != p ||
-				    h->seen_start != probe_get_start_us(p)))
-					ui_hist_record(h, p);
-			}
-		}
-	}
-	done = run_is_done(ui->run);
-	if (done && !ui->run_done) {
-		ui->round_end_us = evloop_clock_us();
-		/* The finished matrix is the frame people wait for: draw it
-		 * now, not at the next redraw slot. */
-		ui->key_pressed = true;
-	}
-	ui->run_done = done;
-	if (naddr > 0 && ui->sel_addr >= naddr)
-		ui->sel_addr = naddr - 1;
-	if (nrows > 0 && ui->sel_row >= nrows)
-		ui->sel_row = nrows - 1;
-}
-
 static void
 ui_on_change(void *arg)
 {
@@ -508,19 +265,6 @@ ui_on_redraw_timer(void *arg)
 }
 
 static void
-ui_on_watch(void *arg)
-{
-	struct ui	*ui = arg;
-
-	ui->watch_timer = 0;
-	if (!ui->watch || !run_is_done(ui->run))
-		return;
-	ui->rounds++;
-	run_reprobe_all(ui->run);
-	ui->dirty |= UI_D_MODEL | UI_D_SCREEN;
-}
-
-static void
 ui_on_hold(void *arg)
 {
 	struct ui	*ui = arg;
@@ -532,7 +276,7 @@ ui_on_hold(void *arg)
 static void
 ui_timers_update(struct ui *ui)
 {
-	uint64_t	now = evloop_clock_us(), want = 0, at;
+	uint64_t	now = evloop_clock_us(), want = 0;
 
 	if (!ui->run_done)
 		want = UI_TICK_US;
@@ -545,130 +289,30 @@ ui_timers_update(struct ui *ui)
 		evloop_timer_cancel(ui->ev, ui->tick_timer);
 		ui->tick_timer = 0;
 	}
-
-	if (ui->watch && ui->run_done && ui->watch_timer == 0) {
-		at = ui->round_end_us + (uint64_t)ui->watch_s * 1000000u;
-		ui->watch_timer = evloop_timer_at(ui->ev, at > now ? at : now,
-		    ui_on_watch, ui);
-	} else if ((!ui->watch || !ui->run_done) && ui->watch_timer != 0) {
-		evloop_timer_cancel(ui->ev, ui->watch_timer);
-		ui->watch_timer = 0;
-	}
+	ui_state_watch_arm(ui);
 }
 
-/* ------------------------------------------------------------------ */
-/* Drawing. */
-
-static void
-ui_prompt_draw(struct ui *ui)
-{
-	struct ui_lbuf	 lb;
-	unsigned	 pa = ui_attr(ui, UI_E_PROMPT);
-	int		 w;
-
-	lb.n = 0;
-	switch (ui->prompt) {
-	case UI_P_SEARCH:
-		ui_lb_add(&lb, pa, "/");
-		break;
-	case UI_P_SAVE:
-		ui_lb_add(&lb, pa, "Save report to (.json: JSON, else text): ");
-		break;
-	case UI_P_OVERWRITE:
-		ui_lb_raw(ui, &lb, pa, ui->input, ui->input_len,
-		    ui->san_flags, 200);
-		ui_lb_add(&lb, pa, " exists. Overwrite? (y/n) ");
-		ui_lb_draw(ui, LINES - 1, 0, COLS, &lb, 0, 0, true);
-		return;
-	default:
-		return;
-	}
-	ui_lb_raw(ui, &lb, 0, ui->input, ui->input_len,
-	    ui->san_flags | SAN_TAB_SPACE, 0);
-	ui_lb_add(&lb, A_REVERSE, " ");
-	if (ui->prompt == UI_P_SEARCH && ui->input_len > 0 &&
-	    ui->match == -1)
-		ui_lb_add(&lb, ui_attr(ui, UI_E_MSG_ERR), "  not found");
-	/* Keep the end of a long input in view. */
-	w = ui_lb_width(&lb);
-	ui_lb_draw(ui, LINES - 1, 0, COLS, &lb, w > COLS ? w - COLS : 0, 0,
-	    false);
-}
-
-void
-ui_footer_keys(struct ui *ui, unsigned where, const char *right)
-{
-	struct ui_lbuf	 lb, it;
-	const struct ui_key *k;
-	unsigned	 bar = ui_attr(ui, UI_E_BAR);
-	unsigned	 key = ui_attr(ui, UI_E_BAR_KEY);
-	size_t		 i;
-	int		 rw, cur, y = LINES - 1;
-
-	if (ui->prompt != UI_P_NONE) {
-		ui_prompt_draw(ui);
-		return;
-	}
-	lb.n = 0;
-	if (ui->msg[0] != '\0') {
-		ui_lb_add(&lb, 0, " ");
-		ui_lb_raw(ui, &lb, ui_attr(ui, ui->msg_err ? UI_E_MSG_ERR :
-		    UI_E_MSG_OK), ui->msg, strlen(ui->msg),
-		    ui->san_flags | SAN_TAB_SPACE, 0);
-		ui_lb_draw(ui, y, 0, COLS, &lb, 0, 0, true);
-		return;
-	}
-	rw = right != NULL && right[0] != '\0' ?
-	    ui_str_width(right, strlen(right)) + 2 : 0;
-	for (i = 0; i < UI_NKEYS; i++) {
-		k = &ui_keys[i];
-		if (!(k->where & where) || k->foot == NULL)
-			continue;
-		it.n = 0;
-		ui_lb_add(&it, key, " ");
-		ui_lb_add(&it, key, k->foot_glyph >= 0 ?
-		    ui_glyph(ui, (enum ui_glyph)k->foot_glyph) : k->foot_key);
-		ui_lb_add(&it, bar, " ");
-		ui_lb_add(&it, bar, k->foot);
-		ui_lb_add(&it, bar, " ");
-		cur = ui_lb_width(&lb);
-		if (cur + ui_lb_width(&it) > COLS - rw)
-			break;
-		memcpy(lb.s + lb.n, it.s, it.n);
-		memcpy(lb.a + lb.n, it.a, it.n * sizeof it.a[0]);
-		lb.n += it.n;
-	}
-	ui_lb_draw(ui, y, 0, COLS - rw, &lb, 0, bar, false);
-	if (rw > 0) {
-		lb.n = 0;
-		ui_lb_add(&lb, bar, " ");
-		ui_lb_add(&lb, bar, right);
-		ui_lb_add(&lb, bar, " ");
-		ui_lb_draw(ui, y, COLS - rw, rw, &lb, 0, bar, false);
-	}
-}
-
+/* The controller picks the view; views never call each other. */
 static void
 ui_draw(struct ui *ui)
 {
-	char	msg[128];
+	const struct ui_layout	*l = &ui->lay;
 
 	if (ui->dirty & UI_D_CLEAR)
 		clearok(curscr, TRUE);
 	werase(stdscr);
-	ui_layout(ui);
-	if (ui->lay.too_small) {
-		snprintf(msg, sizeof msg, "mailports: window too small "
-		    "(%dx%d, needs 60x12); q quits", COLS, LINES);
-		ui_put(ui, 0, 0, COLS, ui_attr(ui, UI_E_BAR), msg);
-	} else if (ui->view == UI_VIEW_TRANSCRIPT)
+	ui_matrix_layout(ui);
+	if (l->too_small)
+		ui_chrome_too_small(ui, UI_MIN_COLS, UI_MIN_LINES);
+	else if (ui->view == UI_VIEW_TRANSCRIPT)
 		ui_transcript_draw(ui);
 	else if (ui->view == UI_VIEW_HELP)
 		ui_help_draw(ui);
 	else {
-		ui_header_draw(ui, NULL);
+		ui_chrome_header(ui, NULL);
 		ui_matrix_draw(ui);
-		ui_footer_keys(ui, UI_IN_MATRIX, NULL);
+		ui_detail_draw(ui, l->det_y, l->det_x, l->det_h, l->det_w);
+		ui_chrome_footer(ui, UI_IN_MATRIX, NULL);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -705,7 +349,7 @@ ui_hook(void *arg)
 		ui_resize(ui);
 	if (ui->dirty & UI_D_MODEL) {
 		ui->dirty &= ~UI_D_MODEL;
-		ui_model_update(ui);
+		ui_state_update(ui);
 	}
 	ui_timers_update(ui);
 	if (ui->dirty == 0)
@@ -731,392 +375,6 @@ ui_hook(void *arg)
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* Keys. */
-
-static void
-ui_msg(struct ui *ui, bool err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-ui_msg(struct ui *ui, bool err, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-	va_end(ap);
-	ui->msg_err = err;
-}
-
-static int
-ui_k_move(struct ui *ui, int dir)
-{
-	size_t	nrows = run_row_count(ui->run);
-	size_t	naddr = run_addr_count(ui->run);
-
-	if (naddr == 0 || nrows == 0)
-		return UI_R_HANDLED;
-	switch (dir) {
-	case UI_MV_UP:
-		if (ui->sel_row > 0)
-			ui->sel_row--;
-		else if (ui->sel_addr > 0) {
-			ui->sel_addr--;
-			ui->sel_row = nrows - 1;
-		}
-		break;
-	case UI_MV_DOWN:
-		if (ui->sel_row + 1 < nrows)
-			ui->sel_row++;
-		else if (ui->sel_addr + 1 < naddr) {
-			ui->sel_addr++;
-			ui->sel_row = 0;
-		}
-		break;
-	case UI_MV_LEFT:
-		if (ui->sel_col > 0)
-			ui->sel_col--;
-		break;
-	case UI_MV_RIGHT:
-		if (ui->sel_col + 1 < ui->nmodes)
-			ui->sel_col++;
-		break;
-	case UI_MV_HOME:
-		ui->sel_addr = 0;
-		ui->sel_row = 0;
-		break;
-	case UI_MV_END:
-		ui->sel_addr = naddr - 1;
-		ui->sel_row = nrows - 1;
-		break;
-	}
-	ui->det_top = 0;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_block(struct ui *ui, int dir)
-{
-	size_t	naddr = run_addr_count(ui->run);
-
-	if (naddr == 0)
-		return UI_R_HANDLED;
-	ui->sel_addr = (ui->sel_addr + naddr + (size_t)(dir > 0 ? 1 :
-	    naddr - 1)) % naddr;
-	ui->det_top = 0;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_open(struct ui *ui, int mode)
-{
-	int	i;
-
-	if (ui_selected(ui) == NULL)
-		return UI_R_HANDLED;
-	ui->view = UI_VIEW_TRANSCRIPT;
-	ui->tmode = (enum ui_tmode)mode;
-	for (i = 0; i < UI_T_LAST; i++) {
-		ui->t_top[i] = 0;
-		ui->t_hscroll[i] = 0;
-	}
-	ui->t_follow = false;
-	ui->t_lines = 0;
-	ui->match = -1;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_detail(struct ui *ui, int dir)
-{
-	int	page = ui->lay.det_h > 3 ? ui->lay.det_h - 2 : 1;
-
-	ui->det_top += dir * page;
-	if (ui->det_top > ui->det_lines - page)
-		ui->det_top = ui->det_lines - page;
-	if (ui->det_top < 0)
-		ui->det_top = 0;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_reprobe(struct ui *ui, int arg)
-{
-	const struct port_row	*pr;
-
-	(void)arg;
-	if (ui_selected(ui) == NULL)
-		return UI_R_HANDLED;
-	pr = run_get_row(ui->run, ui->sel_row);
-	run_reprobe(ui->run, ui->sel_addr, ui->sel_row,
-	    ui->modes[ui->sel_col]);
-	ui->match = -1;
-	ui->t_follow = false;
-	ui_msg(ui, false, "probing %s %u %s again", pr->dialect->label,
-	    (unsigned)pr->port, facts_mode_client(ui->modes[ui->sel_col]));
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_reprobe_all(struct ui *ui, int arg)
-{
-	(void)arg;
-	ui->rounds++;
-	run_reprobe_all(ui->run);
-	ui_msg(ui, false, "probing every cell again");
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_watch(struct ui *ui, int arg)
-{
-	(void)arg;
-	ui->watch = !ui->watch;
-	if (ui->watch)
-		ui_msg(ui, false, "watch on: every cell again %u s after "
-		    "each round; history in the detail pane", ui->watch_s);
-	else
-		ui_msg(ui, false, "watch off");
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_save(struct ui *ui, int arg)
-{
-	const struct run_host	*h;
-	char			 name[128];
-	size_t			 i;
-
-	(void)arg;
-	h = run_get_host(ui->run, 0);
-	snprintf(name, sizeof name, "mailports-%s.txt", h != NULL ?
-	    h->name : "report");
-	for (i = 0; name[i] != '\0'; i++) {
-		if (name[i] == '/' || (unsigned char)name[i] < 0x20)
-			name[i] = '_';
-	}
-	ui->prompt = UI_P_SAVE;
-	ui->input_len = strlen(name);
-	memcpy(ui->input, name, ui->input_len + 1);
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_help(struct ui *ui, int arg)
-{
-	(void)arg;
-	ui->help_back = ui->view;
-	ui->view = UI_VIEW_HELP;
-	ui->h_top = 0;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_quit(struct ui *ui, int arg)
-{
-	(void)ui;
-	(void)arg;
-	return UI_R_HANDLED | UI_R_QUIT;
-}
-
-static int
-ui_k_back(struct ui *ui, int arg)
-{
-	(void)arg;
-	if (ui->view == UI_VIEW_HELP)
-		ui->view = ui->help_back;
-	else
-		ui->view = UI_VIEW_MATRIX;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_redraw(struct ui *ui, int arg)
-{
-	(void)ui;
-	(void)arg;
-	return UI_R_HANDLED | UI_R_RELAYOUT;
-}
-
-static void
-ui_scroll(int *top, int nlines, int page, int how)
-{
-	switch (how) {
-	case UI_SC_LINE_UP:
-		(*top)--;
-		break;
-	case UI_SC_LINE_DOWN:
-		(*top)++;
-		break;
-	case UI_SC_PAGE_UP:
-		*top -= page > 1 ? page - 1 : 1;
-		break;
-	case UI_SC_PAGE_DOWN:
-		*top += page > 1 ? page - 1 : 1;
-		break;
-	case UI_SC_TOP:
-		*top = 0;
-		break;
-	case UI_SC_BOTTOM:
-		*top = nlines;
-		break;
-	}
-	if (*top > nlines - page)
-		*top = nlines - page;
-	if (*top < 0)
-		*top = 0;
-}
-
-static int
-ui_k_tscroll(struct ui *ui, int how)
-{
-	int	page = ui->t_page > 0 ? ui->t_page : 1;
-
-	ui_scroll(&ui->t_top[ui->tmode], ui->t_lines, page, how);
-	ui->t_follow = how == UI_SC_BOTTOM;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_hscroll_help(struct ui *ui, int how)
-{
-	ui_scroll(&ui->h_top, ui->h_lines, LINES - 2 > 1 ? LINES - 2 : 1,
-	    how);
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_hscroll(struct ui *ui, int step)
-{
-	int	*h = &ui->t_hscroll[ui->tmode];
-
-	*h += step;
-	if (*h < 0)
-		*h = 0;
-	if (*h > 100000)
-		*h = 100000;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-/* The event shown at the top of the transcript view. */
-static int
-ui_top_event(struct ui *ui)
-{
-	const struct probe	*p = ui_selected(ui);
-	const struct transcript	*tr;
-	size_t			 n;
-	int			 ev, line, top = ui->t_top[ui->tmode];
-
-	if (p == NULL || ui->tmode != UI_T_HEX)
-		return ui->tmode == UI_T_TEXT ? top : 0;
-	tr = probe_get_transcript(p);
-	n = transcript_count(tr);
-	for (ev = 0, line = 0; (size_t)ev + 1 < n; ev++) {
-		/* An event takes its header line and a line per 16 bytes. */
-		line += 1 + (int)((transcript_get(tr, (size_t)ev)->len + 15) /
-		    16);
-		if (line > top)
-			break;
-	}
-	return ev;
-}
-
-/* Scroll so event ev shows, a third down the page. */
-static void
-ui_show_event(struct ui *ui, int ev)
-{
-	const struct probe	*p = ui_selected(ui);
-	int			 line, page = ui->t_page > 0 ? ui->t_page : 1;
-	int			*top = &ui->t_top[ui->tmode];
-
-	if (p == NULL)
-		return;
-	line = ui_transcript_line_of(ui, p, ev);
-	if (line < *top || line >= *top + page)
-		*top = line - page / 3;
-	if (*top < 0)
-		*top = 0;
-	ui->t_follow = false;
-}
-
-static int
-ui_k_search(struct ui *ui, int arg)
-{
-	(void)arg;
-	if (ui->tmode == UI_T_CERT)
-		ui->tmode = UI_T_TEXT;
-	memcpy(ui->search_saved, ui->search, sizeof ui->search);
-	ui->top_saved = ui->t_top[ui->tmode];
-	ui->match_saved = ui->match;
-	ui->prompt = UI_P_SEARCH;
-	ui->input_len = 0;
-	ui->input[0] = '\0';
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_next(struct ui *ui, int dir)
-{
-	int	from, i;
-
-	if (ui->search[0] == '\0') {
-		ui_msg(ui, true, "no search yet: press / first");
-		return UI_R_HANDLED | UI_R_REDRAW;
-	}
-	if (ui->tmode == UI_T_CERT)
-		ui->tmode = UI_T_TEXT;
-	from = ui->match >= 0 ? ui->match + dir : ui_top_event(ui);
-	i = ui_transcript_find(ui, from, dir);
-	if (i < 0) {
-		ui_msg(ui, true, "not found: %s", ui->search);
-		return UI_R_HANDLED | UI_R_REDRAW;
-	}
-	if (ui->match >= 0 && ((dir > 0 && i <= ui->match) ||
-	    (dir < 0 && i >= ui->match)))
-		ui_msg(ui, false, "search wrapped around");
-	ui->match = i;
-	ui_show_event(ui, i);
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_k_tmode(struct ui *ui, int mode)
-{
-	int	ev = ui->match >= 0 ? ui->match : ui_top_event(ui);
-
-	ui->tmode = ui->tmode == (enum ui_tmode)mode ? UI_T_TEXT :
-	    (enum ui_tmode)mode;
-	if (ui->tmode != UI_T_CERT) {
-		ui->t_top[ui->tmode] = ev;
-		if (ui->tmode == UI_T_HEX && ui_selected(ui) != NULL)
-			ui->t_top[ui->tmode] = ui_transcript_line_of(ui,
-			    ui_selected(ui), ev);
-	}
-	ui->t_follow = false;
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-/* Incremental search: every change of the pattern looks again from where
- * the search started [less]. */
-static void
-ui_search_update(struct ui *ui)
-{
-	int	i;
-
-	memcpy(ui->search, ui->input, ui->input_len);
-	ui->search[ui->input_len] = '\0';
-	ui->t_top[ui->tmode] = ui->top_saved;
-	ui->match = -1;
-	if (ui->input_len == 0)
-		return;
-	i = ui_transcript_find(ui, ui_top_event(ui), 1);
-	if (i < 0)
-		return;
-	ui->match = i;
-	ui_show_event(ui, i);
-}
-
 static void
 ui_save(struct ui *ui, bool overwrite)
 {
@@ -1127,9 +385,8 @@ ui_save(struct ui *ui, bool overwrite)
 	int		 fd, rc, e;
 	bool		 json;
 
-	ui->prompt = UI_P_NONE;
 	if (ui->input_len == 0) {
-		ui_msg(ui, true, "not saved: no file name");
+		ui_state_msg(ui, true, "not saved: no file name");
 		return;
 	}
 	home = getenv("HOME");
@@ -1144,20 +401,20 @@ ui_save(struct ui *ui, bool overwrite)
 			ui->prompt = UI_P_OVERWRITE;
 			return;
 		}
-		ui_msg(ui, true, "cannot save to %s: %s", path,
+		ui_state_msg(ui, true, "cannot save to %s: %s", path,
 		    strerror(errno));
 		return;
 	}
 	if (isatty(fd)) {
 		close(fd);
-		ui_msg(ui, true, "not saved: %s is a terminal", path);
+		ui_state_msg(ui, true, "not saved: %s is a terminal", path);
 		return;
 	}
 	fp = fdopen(fd, "w");
 	if (fp == NULL) {
 		e = errno;
 		close(fd);
-		ui_msg(ui, true, "cannot save to %s: %s", path, strerror(e));
+		ui_state_msg(ui, true, "cannot save to %s: %s", path, strerror(e));
 		return;
 	}
 	n = strlen(path);
@@ -1173,115 +430,37 @@ ui_save(struct ui *ui, bool overwrite)
 		e = errno;
 	}
 	if (rc != 0)
-		ui_msg(ui, true, "writing %s failed: %s", path, strerror(e));
+		ui_state_msg(ui, true, "writing %s failed: %s", path, strerror(e));
 	else
-		ui_msg(ui, false, "saved the %s report to %s%s",
+		ui_state_msg(ui, false, "saved the %s report to %s%s",
 		    json ? "JSON" : "text", path, run_is_done(ui->run) ? "" :
 		    " (some probes were still running)");
 }
 
+/* What keys asked for and only the controller does: probe again, save. */
 static void
-ui_input_backspace(struct ui *ui)
+ui_actions(struct ui *ui)
 {
-	/* Remove one whole UTF-8 character. */
-	while (ui->input_len > 0) {
-		ui->input_len--;
-		if (((unsigned char)ui->input[ui->input_len] & 0xc0) != 0x80)
-			break;
-	}
-	ui->input[ui->input_len] = '\0';
-}
+	const struct port_row	*pr;
+	unsigned		 act = ui->act;
+	enum probe_mode		 m;
 
-static int
-ui_prompt_key(struct ui *ui, int key)
-{
-	char		mb[MB_LEN_MAX];
-	mbstate_t	st;
-	size_t		n;
-
-	if (ui->prompt == UI_P_OVERWRITE) {
-		if (key == 'y' || key == 'Y')
-			ui_save(ui, true);
-		else {
-			ui->prompt = UI_P_NONE;
-			ui_msg(ui, true, "not saved");
-		}
-		return UI_R_HANDLED | UI_R_REDRAW;
+	ui->act = 0;
+	if ((act & UI_A_REPROBE) && ui_state_selected(ui) != NULL) {
+		m = ui->modes[ui->sel_col];
+		pr = run_get_row(ui->run, ui->sel_row);
+		run_reprobe(ui->run, ui->sel_addr, ui->sel_row, m);
+		ui_state_msg(ui, false, "probing %s %u %s again",
+		    pr->dialect->label, (unsigned)pr->port,
+		    facts_mode_client(m));
 	}
-	if (key == 27) {
-		if (ui->prompt == UI_P_SEARCH) {
-			memcpy(ui->search, ui->search_saved,
-			    sizeof ui->search);
-			ui->t_top[ui->tmode] = ui->top_saved;
-			ui->match = ui->match_saved;
-		}
-		ui->prompt = UI_P_NONE;
-		return UI_R_HANDLED | UI_R_REDRAW;
+	if (act & UI_A_REPROBE_ALL) {
+		ui->rounds++;
+		run_reprobe_all(ui->run);
+		ui_state_msg(ui, false, "probing every cell again");
 	}
-	if (key == '\r' || key == '\n' || key == UI_FK(KEY_ENTER)) {
-		if (ui->prompt == UI_P_SAVE)
-			ui_save(ui, false);
-		else {
-			ui->prompt = UI_P_NONE;
-			if (ui->search[0] != '\0' && ui->match == -1)
-				ui_msg(ui, true, "not found: %s", ui->search);
-		}
-		return UI_R_HANDLED | UI_R_REDRAW;
-	}
-	if (key == UI_FK(KEY_BACKSPACE) || key == 127 || key == UI_CTRL('h'))
-		ui_input_backspace(ui);
-	else if (key == UI_CTRL('u')) {
-		ui->input_len = 0;
-		ui->input[0] = '\0';
-	} else if (key >= 0x20 && key < UI_FK(0) && iswprint((wint_t)key)) {
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n == (size_t)-1)
-			return UI_R_HANDLED;
-		if (ui->input_len + n >= (ui->prompt == UI_P_SEARCH ?
-		    UI_SEARCH_MAX : UI_INPUT_MAX))
-			return UI_R_HANDLED;
-		memcpy(ui->input + ui->input_len, mb, n);
-		ui->input_len += n;
-		ui->input[ui->input_len] = '\0';
-	} else
-		return UI_R_HANDLED;
-	if (ui->prompt == UI_P_SEARCH)
-		ui_search_update(ui);
-	return UI_R_HANDLED | UI_R_REDRAW;
-}
-
-static int
-ui_key(struct ui *ui, int key)
-{
-	const struct ui_key	*k;
-	unsigned		 where;
-	size_t			 i, j;
-	int			 res = 0;
-
-	if (ui->prompt != UI_P_NONE)
-		return ui_prompt_key(ui, key);
-	if (ui->msg[0] != '\0') {
-		ui->msg[0] = '\0';
-		res |= UI_R_REDRAW;
-	}
-	if (ui->lay.too_small && key != 'q' && key != 'Q' &&
-	    key != UI_CTRL('c') && key != UI_CTRL('l'))
-		return res;
-	where = ui->view == UI_VIEW_TRANSCRIPT ? UI_IN_TRANSCRIPT :
-	    ui->view == UI_VIEW_HELP ? UI_IN_HELP : UI_IN_MATRIX;
-	if (ui->lay.too_small && key == 'q')
-		return UI_R_QUIT;
-	for (i = 0; i < UI_NKEYS; i++) {
-		k = &ui_keys[i];
-		if (!(k->where & where))
-			continue;
-		for (j = 0; j < 4 && k->keys[j] != 0; j++) {
-			if (k->keys[j] == key)
-				return res | k->fn(ui, k->arg);
-		}
-	}
-	return res;
+	if (act & UI_A_SAVE)
+		ui_save(ui, (act & UI_A_OVERWRITE) != 0);
 }
 
 static int
@@ -1295,7 +474,7 @@ ui_mouse(struct ui *ui)
 		return 0;
 	if (ui->prompt != UI_P_NONE || ui->view != UI_VIEW_MATRIX)
 		return 0;
-	if (ui_matrix_hit(ui, me.y, me.x))
+	if (ui_state_hit(ui, me.y, me.x))
 		return UI_R_HANDLED | UI_R_REDRAW;
 	return 0;
 }
@@ -1324,9 +503,11 @@ ui_on_stdin(int fd, short revents, void *arg)
 			} else if (wc == KEY_MOUSE)
 				res |= ui_mouse(ui);
 			else
-				res |= ui_key(ui, UI_FK((int)wc));
+				res |= ui_keys_dispatch(ui, UI_FK((int)wc));
 		} else
-			res |= ui_key(ui, (int)wc);
+			res |= ui_keys_dispatch(ui, (int)wc);
+		if (ui->act != 0)
+			ui_actions(ui);
 		if (res & UI_R_QUIT)
 			break;
 	}

@@ -3,7 +3,8 @@
  * Screen primitives: semantic colours per scheme (colour or monochrome),
  * the glyph table (UTF-8 or ASCII), width-aware clipping of text and the
  * one path by which server bytes reach the screen (the sanitizer, escapes
- * in reverse video).  Nothing here reads the model or decides layout.
+ * in reverse video), also for transcript events and labelled document
+ * lines.  Nothing here reads the model or decides layout.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include "probe.h"
 #include "report.h"
 #include "sanitize.h"
+#include "transcript.h"
 #include "ui_view.h"
 
 /* One semantic element: a colour pair and attributes per scheme. */
@@ -558,6 +560,9 @@ ui_doc_end_line(struct ui_doc *d)
 }
 
 #define UI_LABEL_W	12	/* label column of detail lines */
+#define UI_CAP_OUT	120	/* sanitised bytes per list item */
+#define UI_TEXT_OUT	600	/* sanitised bytes per labelled line */
+#define UI_TLINE_OUT	1000	/* sanitised bytes per transcript line */
 
 void
 ui_doc_label(struct ui_doc *d, const char *label)
@@ -567,7 +572,7 @@ ui_doc_label(struct ui_doc *d, const char *label)
 	d->indent = ui_lb_width(&d->lb);
 }
 
-static void
+void
 ui_lb_cat(struct ui_lbuf *dst, const struct ui_lbuf *src)
 {
 	size_t	n = src->n;
@@ -616,5 +621,113 @@ ui_doc_words(struct ui_doc *d, const struct ui_lbuf *src)
 		memcpy(w.a, src->a + i, w.n * sizeof w.a[0]);
 		ui_doc_flow(d, &w, " ");
 		i = j;
+	}
+}
+
+void
+ui_lb_cstr(const struct ui_lbuf *lb, char *buf, size_t size)
+{
+	size_t	n = lb->n < size - 1 ? lb->n : size - 1;
+
+	memcpy(buf, lb->s, n);
+	buf[n] = '\0';
+}
+
+void
+ui_doc_item(struct ui_doc *d, unsigned attr, const char *s)
+{
+	struct ui_lbuf	it;
+
+	it.n = 0;
+	ui_lb_add(&it, attr, s);
+	ui_doc_flow(d, &it, "  ");
+}
+
+void
+ui_doc_rawitem(struct ui_doc *d, unsigned attr, const struct mstr *m)
+{
+	struct ui_lbuf	it;
+
+	it.n = 0;
+	ui_lb_raw(d->ui, &it, attr, m->p, m->n,
+	    d->ui->san_flags | SAN_TAB_SPACE, UI_CAP_OUT);
+	ui_doc_flow(d, &it, "  ");
+}
+
+void
+ui_doc_rawline(struct ui_doc *d, const char *label, unsigned attr,
+    const char *p, size_t n)
+{
+	struct ui_lbuf	lb;
+
+	lb.n = 0;
+	ui_lb_raw(d->ui, &lb, attr, p, n, d->ui->san_flags | SAN_TAB_SPACE,
+	    UI_TEXT_OUT);
+	ui_doc_label(d, label);
+	ui_doc_words(d, &lb);
+	ui_doc_end_line(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transcript events. */
+
+unsigned
+ui_tr_attr(const struct ui *ui, enum tr_dir dir)
+{
+	switch (dir) {
+	case TR_CLIENT:
+		return ui->attr[UI_E_CLIENT];
+	case TR_SERVER:
+		return ui->attr[UI_E_SERVER];
+	case TR_TLS:
+		return ui->attr[UI_E_TLS];
+	case TR_NET:
+		return ui->attr[UI_E_NET];
+	case TR_NOTE:
+		return ui->attr[UI_E_NOTE];
+	default:
+		return ui->attr[UI_E_STATE];
+	}
+}
+
+void
+ui_tr_flags(const struct ui *ui, struct ui_lbuf *lb, int flags)
+{
+	unsigned	esc = ui->attr[UI_E_ESCAPE];
+
+	if (flags & TR_F_BARE_LF)
+		ui_lb_add(lb, esc, "[bare LF]");
+	if (flags & TR_F_BARE_CR)
+		ui_lb_add(lb, esc, "[bare CR]");
+	if (flags & TR_F_CUT)
+		ui_lb_add(lb, esc, "[line cut]");
+	if (flags & TR_F_INJECTED)
+		ui_lb_add(lb, esc, "[after STARTTLS go-ahead]");
+	if (flags & TR_F_TRUNCATED)
+		ui_lb_add(lb, esc, "[transcript cap reached]");
+}
+
+/*
+ * Line events keep their exact terminator bytes (the hex view shows them);
+ * the text view ends each event at its own line, so a final CRLF, or a
+ * final LF already marked "[bare LF]", is dropped here and only here.
+ */
+void
+ui_tr_text(const struct ui *ui, struct ui_lbuf *lb, const struct tr_event *e)
+{
+	unsigned	a = ui_tr_attr(ui, e->dir);
+	size_t		n = e->len;
+
+	if (e->flags & TR_F_ERROR)
+		a = ui->attr[UI_E_BAD];
+	if (n >= 2 && e->data[n - 2] == '\r' && e->data[n - 1] == '\n')
+		n -= 2;
+	else if (n >= 1 && e->data[n - 1] == '\n' &&
+	    (e->flags & TR_F_BARE_LF))
+		n--;
+	ui_lb_raw(ui, lb, a, e->data, n, ui->san_flags, UI_TLINE_OUT);
+	if (e->flags & ~TR_F_ERROR) {
+		ui_lb_add(lb, 0, " ");
+		ui_tr_flags(ui, lb, e->flags);
 	}
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The help view: every key, generated from the key table in ui.c so the
+ * The help view: every key, generated from the key table in ui_keys.c so the
  * two never disagree [tig], and a legend of what the cells, columns and
  * transcript markers mean.  Reads no model data.
  */
@@ -104,7 +104,7 @@ ui_help_draw(struct ui *ui)
 	int			 h = LINES - 2;
 	unsigned		 w;
 
-	ui_header_draw(ui, "help");
+	ui_chrome_header(ui, "help");
 	if (h < 1)
 		return;
 	if (ui->h_top > ui->h_lines - h)
@@ -112,7 +112,7 @@ ui_help_draw(struct ui *ui)
 	if (ui->h_top < 0)
 		ui->h_top = 0;
 	ui_doc_begin(&d, ui, 1, 1, COLS - 2, h, ui->h_top, 0);
-	k = ui_key_table(&nkeys);
+	k = ui_keys_table(&nkeys);
 	for (s = 0; s < sizeof ui_sections / sizeof ui_sections[0]; s++) {
 		w = ui_sections[s].where;
 		ui_help_title(&d, ui_sections[s].title);
@@ -188,5 +188,5 @@ ui_help_draw(struct ui *ui)
 
 	snprintf(right, sizeof right, "%d-%d/%d", ui->h_top + 1,
 	    ui->h_top + h < d.line ? ui->h_top + h : d.line, d.line);
-	ui_footer_keys(ui, UI_IN_HELP, right);
+	ui_chrome_footer(ui, UI_IN_HELP, right);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The main view: a header line, one block of port rows per address with a
- * cell per security mode, the detail pane of the selected cell below or
- * beside it, and the footer.  Layout comes from LINES x COLS on every
- * draw; it reads the model only through run/probe accessors.
+ * The main view: one block of port rows per address with a cell per
+ * security mode; the layout of the screen (where the detail pane goes,
+ * below or beside) comes from LINES x COLS on every draw.  It reads the
+ * model only through run/probe accessors and never calls the controller
+ * or another view.
  */
 #include "config.h"
 
@@ -13,16 +14,12 @@
 #include <string.h>
 
 #include "dialect.h"
-#include "evloop.h"
-#include "opts.h"
 #include "probe.h"
 #include "report.h"
 #include "run.h"
 #include "sanitize.h"
 #include "ui_view.h"
 
-#define UI_MIN_COLS	60	/* below: a one-line notice */
-#define UI_MIN_LINES	12
 #define UI_SVC_MAX	12	/* service name column at most */
 #define UI_DET_MIN	9	/* detail pane lines kept when stacked */
 #define UI_SIDE_COLS	160	/* detail beside the matrix from here */
@@ -83,7 +80,7 @@ ui_matrix_body_lines(const struct ui *ui)
 }
 
 void
-ui_layout(struct ui *ui)
+ui_matrix_layout(struct ui *ui)
 {
 	struct ui_layout	*l = &ui->lay;
 	const struct port_row	*pr;
@@ -130,23 +127,6 @@ ui_layout(struct ui *ui)
 	l->cell_w = (l->mat_w - l->label_w) / n;
 	if (l->cell_w < 8)
 		l->cell_w = 8;
-}
-
-/* "SMTP 587 submission | STARTTLS | 127.0.0.1" */
-void
-ui_probe_title(struct ui *ui, struct ui_lbuf *lb, size_t addr, size_t row,
-    enum probe_mode m, unsigned attr)
-{
-	const struct port_row	*pr = run_get_row(ui->run, row);
-	const struct run_addr	*a = run_get_addr(ui->run, addr);
-	const char		*sep = ui_glyph(ui, UI_G_SEP);
-
-	if (pr == NULL)
-		return;
-	ui_lb_printf(lb, attr, "%s %u %s %s %s", pr->dialect->label,
-	    (unsigned)pr->port, pr->service, sep, facts_mode_client(m));
-	if (a != NULL)
-		ui_lb_printf(lb, attr, " %s %s", sep, a->text);
 }
 
 /*
@@ -225,98 +205,6 @@ ui_addr_title(struct ui *ui, struct ui_lbuf *lb, size_t addr)
 		ui_lb_raw(ui, lb, ui_attr(ui, UI_E_DIM), h->name,
 		    strlen(h->name), SAN_TAB_SPACE, 80);
 	}
-}
-
-/* "-- title ------" from a line buffer. */
-static void
-ui_rule_lb(struct ui *ui, int y, int x, int w, const struct ui_lbuf *title)
-{
-	struct ui_lbuf	 lb;
-	const char	*h = ui_glyph(ui, UI_G_HLINE);
-	unsigned	 dim = ui_attr(ui, UI_E_DIM);
-	size_t		 i;
-
-	lb.n = 0;
-	ui_lb_add(&lb, dim, h);
-	ui_lb_add(&lb, dim, h);
-	ui_lb_add(&lb, 0, " ");
-	for (i = 0; i < title->n && lb.n < UI_LB_MAX; i++) {
-		lb.s[lb.n] = title->s[i];
-		lb.a[lb.n++] = title->a[i];
-	}
-	ui_lb_add(&lb, 0, " ");
-	while (ui_lb_width(&lb) < w && lb.n + strlen(h) < UI_LB_MAX)
-		ui_lb_add(&lb, dim, h);
-	ui_lb_draw(ui, y, x, w, &lb, 0, 0, true);
-}
-
-/*
- * The header: what is probed, how far it got, and the watch state.  With
- * a view title (transcript, help) that title replaces the targets.
- */
-void
-ui_header_draw(struct ui *ui, const char *title)
-{
-	struct ui_lbuf	 lb, rt;
-	const struct run_addr *a;
-	const struct run_host *h;
-	unsigned	 bar = ui_attr(ui, UI_E_BAR);
-	unsigned	 key = ui_attr(ui, UI_E_BAR_KEY);
-	size_t		 i, done, total;
-	uint64_t	 now, next;
-	char		 t[32];
-	int		 rw;
-
-	lb.n = rt.n = 0;
-	run_get_counts(ui->run, &done, &total);
-	ui_fmt_us(t, sizeof t, (int64_t)run_get_elapsed_us(ui->run));
-	if (ui->watch) {
-		ui_lb_printf(&rt, key, " watch %us ", ui->watch_s);
-		if (ui->run_done && ui->watch_timer != 0 &&
-		    ui->round_end_us != 0) {
-			now = evloop_clock_us();
-			next = ui->round_end_us +
-			    (uint64_t)ui->watch_s * 1000000u;
-			ui_lb_printf(&rt, bar, " next %us ",
-			    next > now ? (unsigned)((next - now + 999999) /
-			    1000000u) : 0u);
-		}
-		ui_lb_add(&rt, bar, ui_glyph(ui, UI_G_SEP));
-	}
-	ui_lb_printf(&rt, bar, " %zu/%zu done ", done, total);
-	ui_lb_add(&rt, bar, ui_glyph(ui, UI_G_SEP));
-	ui_lb_printf(&rt, bar, " %s ", t);
-
-	ui_lb_add(&lb, key, " mailports ");
-	if (title != NULL) {
-		ui_lb_add(&lb, bar, ui_glyph(ui, UI_G_SEP));
-		ui_lb_add(&lb, bar, " ");
-		ui_lb_add(&lb, bar, title);
-	} else {
-		for (i = 0; i < run_host_count(ui->run); i++) {
-			h = run_get_host(ui->run, i);
-			ui_lb_add(&lb, bar, i == 0 ? " " : ", ");
-			ui_lb_raw(ui, &lb, bar, h->name, strlen(h->name),
-			    SAN_TAB_SPACE, 80);
-		}
-		for (i = 0; i < run_addr_count(ui->run); i++) {
-			a = run_get_addr(ui->run, i);
-			if (a->family == AF_UNSPEC)
-				continue;
-			ui_lb_add(&lb, bar, " ");
-			ui_lb_add(&lb, bar, ui_glyph(ui, UI_G_SEP));
-			ui_lb_add(&lb, bar, " ");
-			ui_lb_add(&lb, bar, a->text);
-		}
-	}
-	rw = ui_lb_width(&rt);
-	if (rw > COLS * 2 / 3) {
-		rw = 0;
-		rt.n = 0;
-	}
-	ui_lb_draw(ui, 0, 0, COLS - rw, &lb, 0, bar, true);
-	if (rw > 0)
-		ui_lb_draw(ui, 0, COLS - rw, rw, &rt, 0, bar, false);
 }
 
 /* Keep the selected row in view, with its block title when possible. */
@@ -479,44 +367,10 @@ ui_matrix_draw(struct ui *ui)
 	if (ui->mat_top + h < total)
 		ui_put(ui, l->mat_y + h - 1, x, 1, ui_attr(ui, UI_E_DIM),
 		    ui_glyph(ui, UI_G_DOWN));
-
-	/* The detail pane of the selected cell. */
+	/* The border to the detail pane beside. */
 	if (l->side) {
 		for (y = l->det_y; y < l->det_y + l->det_h; y++)
 			ui_put(ui, y, l->mat_w, 1, ui_attr(ui, UI_E_DIM),
 			    ui_glyph(ui, UI_G_VLINE));
 	}
-	lb.n = 0;
-	if (naddr > 0)
-		ui_probe_title(ui, &lb, ui->sel_addr, ui->sel_row,
-		    ui->modes[ui->sel_col], ui_attr(ui, UI_E_TITLE));
-	else
-		ui_lb_add(&lb, ui_attr(ui, UI_E_TITLE), "details");
-	ui_rule_lb(ui, l->det_y, l->det_x, l->det_w, &lb);
-	ui_detail_draw(ui, l->det_y + 1, l->det_x + 1, l->det_h - 1,
-	    l->det_w - 1);
-}
-
-bool
-ui_matrix_hit(struct ui *ui, int y, int x)
-{
-	const struct ui_layout	*l = &ui->lay;
-	size_t			 nrows = run_row_count(ui->run);
-	long			 v;
-	int			 c;
-
-	if (nrows == 0 || y < ui->hit_y0 || y >= ui->hit_y0 + ui->hit_n)
-		return false;
-	v = ui->hit[y - ui->hit_y0];
-	if (v < 0)
-		return false;
-	ui->sel_addr = (size_t)v / nrows;
-	ui->sel_row = (size_t)v % nrows;
-	if (x >= ui->hit_x0 && l->cell_w > 0) {
-		c = (x - ui->hit_x0) / l->cell_w;
-		if (c >= 0 && (size_t)c < ui->nmodes)
-			ui->sel_col = (size_t)c;
-	}
-	ui->det_top = 0;
-	return true;
 }

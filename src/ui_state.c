@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What the screen is showing: the selection and its scroll positions, the
+ * history of every cell across re-probes (watch mode, like mtr), the watch
+ * timer, the status message and where the transcript's events fall in its
+ * sub-views.  It reads the model and draws nothing; it never calls the
+ * controller, a view, the chrome or the key table.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evloop.h"
+#include "probe.h"
+#include "report.h"
+#include "run.h"
+#include "transcript.h"
+#include "xmalloc.h"
+#include "ui_view.h"
+
+const struct probe *
+ui_state_selected(const struct ui *ui)
+{
+	if (run_addr_count(ui->run) == 0 || ui->nmodes == 0)
+		return NULL;
+	return run_get_probe(ui->run, ui->sel_addr, ui->sel_row,
+	    ui->modes[ui->sel_col]);
+}
+
+struct ui_hist *
+ui_state_hist(struct ui *ui, size_t addr, size_t row, enum probe_mode m)
+{
+	size_t	nrows = run_row_count(ui->run);
+
+	if (addr >= ui->hist_addrs || row >= nrows || m >= MODE_LAST)
+		return NULL;
+	return &ui->hist[(addr * nrows + row) * MODE_LAST + m];
+}
+
+static void
+ui_hist_init(struct ui_hist *h)
+{
+	memset(h, 0, sizeof *h);
+	h->last_status = -1;
+	h->last_us = -1;
+}
+
+static void
+ui_hist_record(struct ui_hist *h, const struct probe *p)
+{
+	const struct probe_facts	*f = probe_get_facts(p);
+	int64_t				 t = f->timing.total_us;
+
+	h->seen = p;
+	h->seen_start = probe_get_start_us(p);
+	if (h->last_status != -1 && h->last_status != (int)f->status)
+		h->flips++;
+	h->last_status = (int)f->status;
+	h->runs++;
+	if (f->status != ST_OK) {
+		h->fails++;
+		return;
+	}
+	if (t < 0)
+		return;
+	h->last_us = t;
+	if (h->ok_runs == 0 || t < h->best_us)
+		h->best_us = t;
+	if (h->ok_runs == 0 || t > h->worst_us)
+		h->worst_us = t;
+	h->sum_us += t;
+	h->ok_runs++;
+}
+
+void
+ui_state_hist_reset(struct ui *ui)
+{
+	size_t	i, n = ui->hist_addrs * run_row_count(ui->run) * MODE_LAST;
+
+	for (i = 0; i < n; i++)
+		ui_hist_init(&ui->hist[i]);
+}
+
+void
+ui_state_update(struct ui *ui)
+{
+	struct ui_hist		*h;
+	const struct probe	*p;
+	size_t			 naddr = run_addr_count(ui->run);
+	size_t			 nrows = run_row_count(ui->run);
+	size_t			 a, row, c, i, per = nrows * MODE_LAST;
+	bool			 done;
+
+	if (naddr > ui->hist_addrs) {
+		ui->hist = xreallocarray(ui->hist, naddr * per,
+		    sizeof *ui->hist);
+		for (i = ui->hist_addrs * per; i < naddr * per; i++)
+			ui_hist_init(&ui->hist[i]);
+		ui->hist_addrs = naddr;
+	}
+	for (a = 0; a < naddr; a++) {
+		for (row = 0; row < nrows; row++) {
+			for (c = 0; c < ui->nmodes; c++) {
+				p = run_get_probe(ui->run, a, row,
+				    ui->modes[c]);
+				if (p == NULL || !probe_is_done(p))
+					continue;
+				h = ui_state_hist(ui, a, row, ui->modes[c]);
+				if (h != NULL && (h->seen != p ||
+				    h->seen_start != probe_get_start_us(p)))
+					ui_hist_record(h, p);
+			}
+		}
+	}
+	done = run_is_done(ui->run);
+	if (done && !ui->run_done) {
+		ui->round_end_us = evloop_clock_us();
+		/* The finished matrix is the frame people wait for: draw it
+		 * now, not at the next redraw slot. */
+		ui->key_pressed = true;
+	}
+	ui->run_done = done;
+	if (naddr > 0 && ui->sel_addr >= naddr)
+		ui->sel_addr = naddr - 1;
+	if (nrows > 0 && ui->sel_row >= nrows)
+		ui->sel_row = nrows - 1;
+}
+
+/* The watch timer fired: the next round, if the last one has ended. */
+static void
+ui_state_on_watch(void *arg)
+{
+	struct ui	*ui = arg;
+
+	ui->watch_timer = 0;
+	if (!ui->watch || !run_is_done(ui->run))
+		return;
+	ui->rounds++;
+	run_reprobe_all(ui->run);
+	ui->dirty |= UI_D_MODEL | UI_D_SCREEN;
+}
+
+void
+ui_state_watch_arm(struct ui *ui)
+{
+	uint64_t	now = evloop_clock_us(), at;
+
+	if (ui->watch && ui->run_done && ui->watch_timer == 0) {
+		at = ui->round_end_us + (uint64_t)ui->watch_s * 1000000u;
+		ui->watch_timer = evloop_timer_at(ui->ev, at > now ? at : now,
+		    ui_state_on_watch, ui);
+	} else if ((!ui->watch || !ui->run_done) && ui->watch_timer != 0) {
+		evloop_timer_cancel(ui->ev, ui->watch_timer);
+		ui->watch_timer = 0;
+	}
+}
+
+int
+ui_state_watch_left(const struct ui *ui)
+{
+	uint64_t	now, next;
+
+	if (!ui->watch || !ui->run_done || ui->watch_timer == 0 ||
+	    ui->round_end_us == 0)
+		return -1;
+	now = evloop_clock_us();
+	next = ui->round_end_us + (uint64_t)ui->watch_s * 1000000u;
+	return next > now ? (int)((next - now + 999999) / 1000000u) : 0;
+}
+
+void
+ui_state_msg(struct ui *ui, bool err, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_err = err;
+}
+
+bool
+ui_state_hit(struct ui *ui, int y, int x)
+{
+	const struct ui_layout	*l = &ui->lay;
+	size_t			 nrows = run_row_count(ui->run);
+	long			 v;
+	int			 c;
+
+	if (nrows == 0 || y < ui->hit_y0 || y >= ui->hit_y0 + ui->hit_n)
+		return false;
+	v = ui->hit[y - ui->hit_y0];
+	if (v < 0)
+		return false;
+	ui->sel_addr = (size_t)v / nrows;
+	ui->sel_row = (size_t)v % nrows;
+	if (x >= ui->hit_x0 && l->cell_w > 0) {
+		c = (x - ui->hit_x0) / l->cell_w;
+		if (c >= 0 && (size_t)c < ui->nmodes)
+			ui->sel_col = (size_t)c;
+	}
+	ui->det_top = 0;
+	return true;
+}
+
+void
+ui_state_scroll(int *top, int nlines, int page, int how)
+{
+	switch (how) {
+	case UI_SC_LINE_UP:
+		(*top)--;
+		break;
+	case UI_SC_LINE_DOWN:
+		(*top)++;
+		break;
+	case UI_SC_PAGE_UP:
+		*top -= page > 1 ? page - 1 : 1;
+		break;
+	case UI_SC_PAGE_DOWN:
+		*top += page > 1 ? page - 1 : 1;
+		break;
+	case UI_SC_TOP:
+		*top = 0;
+		break;
+	case UI_SC_BOTTOM:
+		*top = nlines;
+		break;
+	}
+	if (*top > nlines - page)
+		*top = nlines - page;
+	if (*top < 0)
+		*top = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Where the transcript's events fall in its sub-views. */
+
+int
+ui_state_hex_lines(const struct tr_event *e)
+{
+	return 1 + (int)((e->len + UI_HEX_PER_LINE - 1) / UI_HEX_PER_LINE);
+}
+
+int
+ui_state_t_lines(const struct ui *ui, const struct probe *p)
+{
+	const struct transcript	*tr = probe_get_transcript(p);
+	size_t			 i, n = transcript_count(tr);
+	int			 lines = 0;
+
+	if (ui->tmode == UI_T_TEXT)
+		return (int)n;
+	if (ui->tmode == UI_T_CERT)
+		return ui->t_lines;
+	for (i = 0; i < n; i++)
+		lines += ui_state_hex_lines(transcript_get(tr, i));
+	return lines;
+}
+
+int
+ui_state_t_line_of(const struct ui *ui, const struct probe *p, int ev)
+{
+	const struct transcript	*tr = probe_get_transcript(p);
+	int			 i, lines = 0;
+
+	if (ui->tmode == UI_T_TEXT)
+		return ev;
+	if (ui->tmode == UI_T_CERT)
+		return 0;
+	for (i = 0; i < ev && (size_t)i < transcript_count(tr); i++)
+		lines += ui_state_hex_lines(transcript_get(tr, (size_t)i));
+	return lines;
+}
+
+int
+ui_state_t_top_event(const struct ui *ui)
+{
+	const struct probe	*p = ui_state_selected(ui);
+	const struct transcript	*tr;
+	size_t			 n;
+	int			 ev, line, top = ui->t_top[ui->tmode];
+
+	if (p == NULL || ui->tmode != UI_T_HEX)
+		return ui->tmode == UI_T_TEXT ? top : 0;
+	tr = probe_get_transcript(p);
+	n = transcript_count(tr);
+	for (ev = 0, line = 0; (size_t)ev + 1 < n; ev++) {
+		line += ui_state_hex_lines(transcript_get(tr, (size_t)ev));
+		if (line > top)
+			break;
+	}
+	return ev;
+}
+
+int
+ui_state_t_find(const struct ui *ui, int from, int dir)
+{
+	const struct probe	*p = ui_state_selected(ui);
+	const struct transcript	*tr;
+	struct ui_lbuf		 lb;
+	int			 n, k, i;
+	size_t			 pn = strlen(ui->search);
+
+	if (p == NULL || pn == 0)
+		return -1;
+	tr = probe_get_transcript(p);
+	n = (int)transcript_count(tr);
+	for (k = 0; k < n; k++) {
+		i = ((from + dir * k) % n + n) % n;
+		lb.n = 0;
+		ui_tr_text(ui, &lb, transcript_get(tr, (size_t)i));
+		if (ui_memcasemem(lb.s, lb.n, ui->search, pn, NULL))
+			return i;
+	}
+	return -1;
+}
+
+void
+ui_state_t_show(struct ui *ui, int ev)
+{
+	const struct probe	*p = ui_state_selected(ui);
+	int			 line, page = ui->t_page > 0 ? ui->t_page : 1;
+	int			*top = &ui->t_top[ui->tmode];
+
+	if (p == NULL)
+		return;
+	line = ui_state_t_line_of(ui, p, ev);
+	if (line < *top || line >= *top + page)
+		*top = line - page / 3;
+	if (*top < 0)
+		*top = 0;
+	ui->t_follow = false;
+}
