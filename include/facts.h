@@ -182,6 +182,11 @@ struct probe_facts {
 	int		 line_flags;	/* TR_F_* seen on server lines */
 	bool		 wrong_mode_inferred; /* wrong_mode concluded from a
 					       * sibling cell */
+	bool		 login_in_clear; /* plaintext cell: the server offers
+					  * a password login without TLS */
+	bool		 implicit_port_plaintext; /* a port meant for implicit
+						   * TLS (465/993/995) speaks
+						   * plaintext */
 	struct tls_facts tls;		/* handshake facts */
 	struct probe_timing timing;	/* per-phase times */
 };
