@@ -6,7 +6,8 @@ print TAP.  Used by tests/real/t_*.sh; works for any lab that passes --ports.
 Usage:
   mailports --json ... | check.py --ports smtp=P1,imap=P2,... --timeout S
                                   [--fast-ms MS] [--exit-status N]
-                                  [--host NAME] [--address IP] EXPECT_FILE
+                                  [--host NAME] [--address IP]
+                                  [--sclient VERDICTS.jsonl] EXPECT_FILE
 
 EXPECT_FILE has one line per cell, "ROLE MODE ASSERTION...", where ROLE is
 a key of --ports and MODE is plain, starttls or tls.  '#' starts a comment.
@@ -27,6 +28,22 @@ Every cell of --ports x {plain,starttls,tls} must have a line.  Assertions:
   san+=NAME         tls.chain[0].san contains NAME
   subject~=TEXT     tls.chain[0].subject contains TEXT
   greeting~=TEXT    greeting contains TEXT
+  greeting_lines=N  the greeting has N lines (a multi-line 220- reply)
+  greeting_wait=MS  timing_ms.greeting >= MS: a greeting pause was waited
+                    out (and, with status=ok, not taken for a timeout)
+  version=V         tls.version is V (TLSv1.2, TLSv1.3)
+  key=T             tls.chain[0].key_type is T (RSA, EC)
+  key_bits=N        tls.chain[0].key_bits is N
+  cipher~=TEXT      tls.cipher contains TEXT
+  sclient           openssl s_client's verdict on the same port and mode
+                    (--sclient, made by sclient.py) agrees with ours: it
+                    connected with "Verification: OK" exactly when
+                    tls.verified is true, and then with the same protocol
+                    version; both verdicts are printed as diagnostics
+  sclient_sig=S     s_client saw the server sign with S (its "Signature
+                    type": RSA-PSS, RSA, ECDSA): the lab is what it claims
+  sclient_cipher    tls.cipher is the suite s_client got (server cipher
+                    preference: the server picks the same for both)
   fast              timing_ms.total < --fast-ms: no deadline waited out
   may_wait          the cell may wait out a deadline (server silent)
 
@@ -153,7 +170,51 @@ def client_lines(cell):
     return out
 
 
-def check_assertion(tap, cell, label, a, fast_ms):
+def our_verdict(cell):
+    t = cell.get("tls") if isinstance(cell.get("tls"), dict) else {}
+    return "status %s, %s %s, verified %s, problems %s" % (
+        cell.get("status"), t.get("version"), t.get("cipher"),
+        json.dumps(t.get("verified")), json.dumps(t.get("problems")))
+
+
+def check_sclient(tap, cell, label, a, sc):
+    """The s_client assertions; sc is the verdict record or None."""
+    t = cell.get("tls")
+    tls = t if isinstance(t, dict) else {}
+    if sc is None:
+        tap.ok(False, "%s %s: an openssl s_client verdict exists" % (label, a),
+               "no s_client run for this cell (--sclient missing?)")
+        return
+    sc_ok = sc.get("connected") is True and sc.get("verification") == "OK"
+    if a == "sclient":
+        tap.diag("%s mailports: %s" % (label, our_verdict(cell)))
+        tap.diag("%s s_client:  %s" % (label, sc.get("verdict")))
+        ours = tls.get("verified") is True
+        agree = ours == sc_ok and (not ours or
+                                   tls.get("version") == sc.get("protocol"))
+        tap.ok(agree, "%s agrees with openssl s_client (%s)" % (
+            label, "verified, same version" if sc_ok else "not verified"),
+            "mailports: %s\ns_client: %s" % (our_verdict(cell),
+                                             sc.get("verdict")))
+    elif a.startswith("sclient_sig="):
+        want = a.partition("=")[2]
+        tap.ok(sc.get("sigtype") == want,
+               "%s s_client saw a %s handshake signature" % (label, want),
+               "s_client: %s" % sc.get("verdict"))
+    elif a == "sclient_cipher":
+        tap.ok(sc_ok and tls.get("cipher") is not None and
+               tls.get("cipher") == sc.get("cipher_iana"),
+               "%s same cipher suite as s_client (server preference)" % label,
+               "mailports cipher=%r, s_client %r" % (tls.get("cipher"),
+                                                     sc.get("cipher_iana")))
+    else:
+        sys.exit("check.py: unknown assertion %r" % a)
+
+
+def check_assertion(tap, cell, label, a, fast_ms, sc=None):
+    if a.startswith("sclient"):
+        check_sclient(tap, cell, label, a, sc)
+        return
     t = cell.get("tls")
     tls = t if isinstance(t, dict) else {}
     chain = tls.get("chain") or []
@@ -229,6 +290,31 @@ def check_assertion(tap, cell, label, a, fast_ms):
     elif key == "greeting":
         g = cell.get("greeting") or ""
         tap.ok(val in g, "%s greeting has %s" % (label, val), "greeting=%r" % (g,))
+    elif key == "greeting_lines":
+        g = cell.get("greeting")
+        n = len(g.split("\n")) if isinstance(g, str) else 0
+        tap.ok(n == int(val), "%s greeting has %s lines" % (label, val),
+               "greeting=%r" % (g,))
+    elif key == "greeting_wait":
+        gms = (cell.get("timing_ms") or {}).get("greeting")
+        tap.ok(isinstance(gms, (int, float)) and gms >= int(val),
+               "%s greeting took at least %s ms (the pause was waited out)"
+               % (label, val), "timing_ms.greeting=%r; %s" % (gms, got))
+    elif key == "version":
+        tap.ok(tls.get("version") == val, "%s tls.version is %s" % (label, val),
+               got)
+    elif key == "key":
+        tap.ok(leaf.get("key_type") == val,
+               "%s leaf key type is %s" % (label, val),
+               "key_type=%r" % (leaf.get("key_type"),))
+    elif key == "key_bits":
+        tap.ok(leaf.get("key_bits") == int(val),
+               "%s leaf key is %s bits" % (label, val),
+               "key_bits=%r" % (leaf.get("key_bits"),))
+    elif key == "cipher":
+        c = tls.get("cipher") or ""
+        tap.ok(val in c, "%s cipher suite has %s" % (label, val),
+               "cipher=%r" % (tls.get("cipher"),))
     elif key == "fast":
         total = (cell.get("timing_ms") or {}).get("total")
         tap.ok(isinstance(total, (int, float)) and total < fast_ms,
@@ -255,7 +341,8 @@ def check_cell(tap, cell, role, port, mode, asserts, args):
            "%s timing_ms.total within the --timeout" % label, summary(cell))
 
     for a in asserts:
-        check_assertion(tap, cell, label, a, args.fast_ms)
+        check_assertion(tap, cell, label, a, args.fast_ms,
+                        args.sclient_verdicts.get((role, mode)))
 
     status = cell.get("status")
     tr = cell.get("transcript")
@@ -306,8 +393,17 @@ def main():
     ap.add_argument("--exit-status", type=int, default=None)
     ap.add_argument("--host", default="mail.test.example")
     ap.add_argument("--address", default="127.0.0.1")
+    ap.add_argument("--sclient", default=None,
+                    help="s_client verdicts, one JSON object a line (sclient.py)")
     ap.add_argument("expect")
     args = ap.parse_args()
+    args.sclient_verdicts = {}
+    if args.sclient is not None:
+        with open(args.sclient) as f:
+            for ln in f:
+                if ln.strip():
+                    v = json.loads(ln)
+                    args.sclient_verdicts[(v["role"], v["mode"])] = v
 
     roles = parse_ports(args.ports)
     exp = parse_expect(args.expect)

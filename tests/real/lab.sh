@@ -14,7 +14,7 @@
 #	lab_stop "$dir"; lab_cleanup "$dir"
 #	lab_tap_run KIND <expectations                # body of t_KIND.sh
 # As a command:
-#	tests/real/lab.sh start good|plain|bad DIR   # prints export lines
+#	tests/real/lab.sh start KIND DIR   # prints export lines
 #	tests/real/lab.sh check DIR                  # s_client + peek.py tour
 #	tests/real/lab.sh stop DIR                   # stops the daemons by PID
 #	tests/real/lab.sh cleanup DIR                # stop, then rm -rf DIR
@@ -34,6 +34,10 @@
 #         (wrong name); submissions WITHOUT wrappermode (plain SMTP greeting
 #         where a TLS ClientHello is expected; it offers STARTTLS with the
 #         wrong-name certificate like the others).
+#  tls12, tls12-pkcs1, tls12-ecdsa, tls13, tls13-ecdsa
+#         the good lab with TLS limited to one version, RSA or ECDSA
+#         certificates, PKCS#1 or RSA-PSS signatures, server cipher
+#         preference on or off, postscreen on smtp (see lab_variant).
 #
 # Dovecot's plaintext imap and pop3 ports are reached through proxyrelay.py
 # (PROXY protocol v1 to a haproxy=yes listener): Dovecot treats a client
@@ -218,16 +222,91 @@ lab_make_certs() {
 	"$LAB_MKCERTS" "$1"
 }
 
+# lab_variant KIND: the TLS settings of a lab, as LAB_V_* variables:
+#   LAB_V_BASE       good, plain or bad: the roles and mistakes (see above)
+#   LAB_V_PROTO      any (TLS 1.2 and 1.3), 1.2 (1.2 only), 1.3 (1.3 only)
+#   LAB_V_CERT       certificate of the good roles: good (RSA 2048) or
+#                    good-ec (EC P-256)
+#   LAB_V_SIGALGS    default (OpenSSL's list: RSA-PSS for RSA keys) or
+#                    pkcs1 (RSA PKCS#1 v1.5 and ECDSA only; TLS 1.2)
+#   LAB_V_PREF       server cipher preference, yes or no (Dovecot
+#                    ssl_prefer_server_ciphers, Postfix tls_preempt_cipherlist)
+#   LAB_V_GREET_WAIT seconds postscreen holds the smtp role's greeting
+#                    ("220-" at once, "220 " from smtpd after the wait);
+#                    0: no postscreen
+# The variants are the good lab with TLS set up the way providers run it:
+#   tls12        TLS 1.2 only, RSA, OpenSSL defaults (RSA-PSS signature in
+#                the ServerKeyExchange: the handshake mbedTLS 3.6.6
+#                rejected), server preference on; smtp behind postscreen
+#                with a 2 s greeting pause and a multi-line greeting
+#   tls12-pkcs1  TLS 1.2 only, RSA, PKCS#1 v1.5 signatures only
+#   tls12-ecdsa  TLS 1.2 only, ECDSA P-256
+#   tls13        TLS 1.3 only, RSA (RSA-PSS), server preference on
+#   tls13-ecdsa  TLS 1.3 only, ECDSA P-256
+# Dovecot 2.3 has ssl_min_protocol but no maximum, and neither daemon sets
+# signature algorithms, so the TLS 1.2 cap and the PKCS#1 list come from an
+# OpenSSL configuration (its system_default section applies to every
+# SSL_CTX) named by OPENSSL_CONF in the daemons' imported environment.
+LAB_KINDS="good plain bad tls12 tls12-pkcs1 tls12-ecdsa tls13 tls13-ecdsa"
+lab_variant() {
+	LAB_V_BASE=good LAB_V_PROTO=any LAB_V_CERT=good LAB_V_SIGALGS=default
+	LAB_V_PREF=no LAB_V_GREET_WAIT=0
+	case $1 in
+	good)		;;
+	plain|bad)	LAB_V_BASE=$1 ;;
+	tls12)		LAB_V_PROTO=1.2 LAB_V_PREF=yes LAB_V_GREET_WAIT=2 ;;
+	tls12-pkcs1)	LAB_V_PROTO=1.2 LAB_V_SIGALGS=pkcs1 ;;
+	tls12-ecdsa)	LAB_V_PROTO=1.2 LAB_V_CERT=good-ec ;;
+	tls13)		LAB_V_PROTO=1.3 LAB_V_PREF=yes ;;
+	tls13-ecdsa)	LAB_V_PROTO=1.3 LAB_V_CERT=good-ec ;;
+	*)		return 1 ;;
+	esac
+	return 0
+}
+
+# lab_openssl_conf DIR: write DIR/openssl.cnf when the variant needs one
+# (see lab_variant) and set LAB_OPENSSL_CONF to it, else to "" (the
+# daemons then read the system's configuration as usual).
+lab_openssl_conf() {
+	local f=$1/openssl.cnf
+	LAB_OPENSSL_CONF=
+	if [ "$LAB_V_PROTO" != 1.2 ] && [ "$LAB_V_SIGALGS" = default ]; then
+		return 0
+	fi
+	{
+		cat <<EOF
+# mailports real-server lab: OpenSSL settings for the daemons' TLS contexts
+openssl_conf = lab_init
+[lab_init]
+ssl_conf = lab_ssl
+[lab_ssl]
+system_default = lab_tls
+[lab_tls]
+# Debian's defaults (/etc/ssl/openssl.cnf), which this file replaces
+MinProtocol = TLSv1.2
+CipherString = DEFAULT@SECLEVEL=2
+EOF
+		if [ "$LAB_V_PROTO" = 1.2 ]; then
+			echo "MaxProtocol = TLSv1.2"
+		fi
+		if [ "$LAB_V_SIGALGS" = pkcs1 ]; then
+			echo "SignatureAlgorithms = RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA256:ECDSA+SHA384"
+		fi
+	} >"$f" || return 1
+	chmod 0644 "$f"
+	LAB_OPENSSL_CONF=$f
+}
+
 # lab_dovecot_conf DIR KIND: write DIR/dovecot/dovecot.conf for the lab.
 lab_dovecot_conf() {
-	local dir=$1 kind=$2 d=$1/dovecot ssl cert noplain imaps pop3s
+	local dir=$1 kind=$2 d=$1/dovecot ssl cert noplain imaps pop3s minp
 	mkdir -p "$d/run" "$d/state"
 	chmod 0755 "$d" "$d/state"
 	# A user that exists so auth starts; no probe ever logs in.
 	echo 'labuser:{PLAIN}not-a-real-password::::::' >"$d/users"
 	chmod 0644 "$d/users"
-	case $kind in
-	good)	ssl=yes; cert=good; noplain=yes ;;
+	case $LAB_V_BASE in
+	good)	ssl=yes; cert=$LAB_V_CERT; noplain=yes ;;
 	bad)	ssl=yes; cert=expired; noplain=yes ;;
 	plain)	ssl=no; cert=; noplain=no ;;
 	esac
@@ -280,8 +359,15 @@ EOF
 			cat <<EOF
 ssl_cert = <$dir/certs/$cert.pem
 ssl_key = <$dir/certs/$cert.key
-ssl_min_protocol = TLSv1.2
 EOF
+			minp=TLSv1.2
+			[ "$LAB_V_PROTO" = 1.3 ] && minp=TLSv1.3
+			echo "ssl_min_protocol = $minp"
+			echo "ssl_prefer_server_ciphers = $LAB_V_PREF"
+		fi
+		if [ -n "$LAB_OPENSSL_CONF" ]; then
+			# The master passes only these on to its login processes.
+			echo "import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS OPENSSL_CONF=$LAB_OPENSSL_CONF"
 		fi
 		cat <<EOF
 # imap and pop3 listen behind tests/real/proxyrelay.py (PROXY protocol),
@@ -318,7 +404,7 @@ EOF
 # lab_postfix_conf DIR KIND: write DIR/postfix/{etc,queue,data} for the lab.
 lab_postfix_conf() {
 	local dir=$1 kind=$2 p=$1/postfix q cert level sasl_path
-	local sub subs
+	local sub subs protos smtp_line
 	q=$p/queue
 	mkdir -p "$p/etc" "$p/data" "$q"
 	chmod 0755 "$p" "$p/etc" "$q"
@@ -337,10 +423,15 @@ lab_postfix_conf() {
 	chmod 0730 "$q/maildrop"
 	chmod 0710 "$q/public"
 
-	case $kind in
-	good)	cert=good; level=may ;;
+	case $LAB_V_BASE in
+	good)	cert=$LAB_V_CERT; level=may ;;
 	bad)	cert=wrong; level=may ;;
 	plain)	cert=; level=none ;;
+	esac
+	case $LAB_V_PROTO in
+	any)	protos=">=TLSv1.2" ;;
+	1.2)	protos=">=TLSv1.2, <=TLSv1.2" ;;
+	1.3)	protos=">=TLSv1.3" ;;
 	esac
 	sasl_path=$dir/dovecot/run/auth-postfix
 	{
@@ -371,12 +462,30 @@ smtpd_client_connection_rate_limit = 0
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_tls_security_level = $level
 smtpd_tls_loglevel = 1
-smtpd_tls_mandatory_protocols = >=TLSv1.2
-smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = $protos
+smtpd_tls_protocols = $protos
+tls_preempt_cipherlist = $LAB_V_PREF
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $sasl_path
 smtpd_sasl_auth_enable = no
 EOF
+		if [ -n "$LAB_OPENSSL_CONF" ]; then
+			# master keeps only these for itself and its daemons.
+			echo "import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME OPENSSL_CONF=$LAB_OPENSSL_CONF"
+		fi
+		if [ "$LAB_V_GREET_WAIT" != 0 ]; then
+			# postscreen sends "220-banner" at once, waits, then
+			# hands the connection to smtpd, which sends "220 banner".
+			# No cache (every connection gets the pause, as a new
+			# client would) and loopback is not exempt.
+			cat <<EOF
+postscreen_access_list =
+postscreen_greet_wait = ${LAB_V_GREET_WAIT}s
+postscreen_greet_action = ignore
+postscreen_cache_map =
+postscreen_dnsbl_sites =
+EOF
+		fi
 		if [ -n "$cert" ]; then
 			cat <<EOF
 smtpd_tls_chain_files = $dir/certs/$cert.key, $dir/certs/$cert.pem
@@ -384,7 +493,7 @@ EOF
 		fi
 	} >"$p/etc/main.cf"
 
-	case $kind in
+	case $LAB_V_BASE in
 	good)
 		sub="-o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes"
 		subs="-o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes"
@@ -401,11 +510,18 @@ EOF
 		subs=
 		;;
 	esac
+	smtp_line="127.0.0.1:$LAB_PORT_SMTP inet n - n - - smtpd -o syslog_name=postfix/smtp"
+	if [ "$LAB_V_GREET_WAIT" != 0 ]; then
+		smtp_line="127.0.0.1:$LAB_PORT_SMTP inet n - n - 1 postscreen
+smtpd pass - - n - - smtpd -o syslog_name=postfix/smtp
+dnsblog unix - - n - 0 dnsblog
+tlsproxy unix - - n - 0 tlsproxy"
+	fi
 	{
 		echo "# service type private unpriv chroot wakeup maxproc command"
-		echo "127.0.0.1:$LAB_PORT_SMTP inet n - n - - smtpd -o syslog_name=postfix/smtp"
+		echo "$smtp_line"
 		echo "127.0.0.1:$LAB_PORT_SUBMISSION inet n - n - - smtpd -o syslog_name=postfix/submission $sub"
-		if [ "$kind" != plain ]; then
+		if [ "$LAB_V_BASE" != plain ]; then
 			echo "127.0.0.1:$LAB_PORT_SUBMISSIONS inet n - n - - smtpd -o syslog_name=postfix/submissions $subs"
 		fi
 		cat <<'EOF'
@@ -461,6 +577,8 @@ lab_start_once() {
 
 	rm -rf "$dir/dovecot" "$dir/postfix"
 	: >"$dir/pids"
+	lab_variant "$kind" || return 1
+	lab_openssl_conf "$dir" || return 1
 	lab_dovecot_conf "$dir" "$kind" || return 1
 	lab_postfix_conf "$dir" "$kind" || return 1
 	lab_write_env "$dir" "$kind"
@@ -469,7 +587,7 @@ lab_start_once() {
 	lab_spawn "$dir" dovecot "$dir/dovecot/dovecot.out" \
 	    "$LAB_DOVECOT" -F -c "$dir/dovecot/dovecot.conf" || return 1
 	local dpid=$LAB_LAST_PID dports="$LAB_BACKEND_IMAP $LAB_BACKEND_POP3"
-	if [ "$kind" != plain ]; then
+	if [ "$LAB_V_BASE" != plain ]; then
 		dports+=" $LAB_PORT_IMAPS $LAB_PORT_POP3S"
 	fi
 	lab_wait_ports "$LAB_READY_SECS" "$dpid" $dports || {
@@ -488,7 +606,7 @@ lab_start_once() {
 	lab_spawn "$dir" postfix "$dir/postfix/master.out" \
 	    "$LAB_PF_MASTER" -c "$dir/postfix/etc" -d || return 1
 	local ppid=$LAB_LAST_PID pports="$LAB_PORT_SMTP $LAB_PORT_SUBMISSION"
-	if [ "$kind" != plain ]; then
+	if [ "$LAB_V_BASE" != plain ]; then
 		pports+=" $LAB_PORT_SUBMISSIONS"
 	fi
 	lab_wait_ports "$LAB_READY_SECS" "$ppid" $pports || {
@@ -505,10 +623,10 @@ lab_start_once() {
 # On failure whatever was started is stopped again and 1 is returned.
 lab_start() {
 	local kind=$1 dir=$2
-	case $kind in
-	good|plain|bad) ;;
-	*)	lab_log "unknown lab '$kind' (good, plain, bad)"; return 1 ;;
-	esac
+	if ! lab_variant "$kind"; then
+		lab_log "unknown lab '$kind' ($LAB_KINDS)"
+		return 1
+	fi
 	lab_check_tools || { lab_log "$LAB_SKIP_REASON"; return 1; }
 	mkdir -p "$dir" || return 1
 	if [ -n "$(ls -A "$dir" 2>/dev/null)" ] && [ ! -f "$dir/.mailports-lab" ]; then
@@ -531,7 +649,7 @@ lab_start() {
 			return 1
 		fi
 	done
-	if [ ! -f "$dir/certs/ca.pem" ]; then
+	if [ ! -f "$dir/certs/good-ec.pem" ]; then
 		lab_make_certs "$dir/certs" || return 1
 	fi
 	for _ in 1 2 3; do
@@ -687,7 +805,7 @@ lab_selfcheck() {
 # LAB_FAST_MS (cells that must not wait out a deadline, default 3000),
 # LAB_KEEP=1 keeps the lab directory (daemons are stopped anyway).
 lab_tap_run() {
-	local kind=$1 mp tmo rc dir expect
+	local kind=$1 mp tmo rc dir expect sc
 	mp=${MAILPORTS:-${mailports:-${builddir:-.}/src/mailports}}
 	if [ -z "${MAILPORTS:-}${mailports:-}" ] && [ ! -x "$mp" ] &&
 	    [ -x "${builddir:-.}/mailports" ]; then
@@ -735,8 +853,22 @@ lab_tap_run() {
 		tail -n 20 "$dir/err.txt" | sed 's/^/#   /'
 	fi
 	[ $rc = 124 ] && echo "# mailports killed after $(( tmo * 3 + 10 )) s"
+	# openssl s_client against the same daemons, for the cells that ask
+	# for its verdict (after mailports, so that the two never compete).
+	sc=()
+	if grep -q '[[:space:]]sclient' "$dir/expect"; then
+		timeout $(( tmo + 10 )) python3 "$LAB_HERE/sclient.py" \
+		    --ports "$LAB_PORTS" --ca "$LAB_CA" --name "$LAB_NAME" \
+		    --timeout "$tmo" "$dir/expect" >"$dir/sclient.jsonl" \
+		    2>"$dir/sclient.err" </dev/null &
+		LAB_TAP_MP=$!
+		wait "$LAB_TAP_MP"
+		LAB_TAP_MP=
+		sed 's/^/# sclient.py: /' "$dir/sclient.err"
+		sc=(--sclient "$dir/sclient.jsonl")
+	fi
 	python3 "$LAB_HERE/check.py" --ports "$LAB_PORTS" --timeout "$tmo" \
-	    --fast-ms "${LAB_FAST_MS:-3000}" --exit-status "$rc" \
+	    --fast-ms "${LAB_FAST_MS:-3000}" --exit-status "$rc" "${sc[@]}" \
 	    "$dir/expect" <"$dir/out.json" || {
 		echo "Bail out! check.py failed"
 		return 1
@@ -765,7 +897,7 @@ lab_main() {
 	set -u
 	case ${1:-} in
 	start)
-		[ $# = 3 ] || { echo "usage: $0 start good|plain|bad DIR" >&2; return 2; }
+		[ $# = 3 ] || { echo "usage: $0 start KIND DIR" >&2; return 2; }
 		lab_start "$2" "$3" || return 1
 		cat "$(cd "$3" && pwd)/lab.env"
 		;;
@@ -787,7 +919,8 @@ lab_main() {
 		;;
 	*)
 		cat >&2 <<EOF
-usage: $0 start good|plain|bad DIR   start a lab, print export lines
+usage: $0 start KIND DIR             start a lab, print export lines
+                                     (KIND: $LAB_KINDS)
        $0 check DIR                  openssl s_client tour of a running lab
        $0 stop DIR                   stop its daemons by PID
        $0 cleanup DIR                stop and remove DIR

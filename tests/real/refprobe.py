@@ -137,6 +137,20 @@ def capabilities(c, proto, limit, n):
     return caps, auth, False
 
 
+def iana_names():
+    """OpenSSL cipher names -> standard names (mailports prints these)."""
+    try:
+        out = subprocess.run(["openssl", "ciphers", "-stdname", "ALL"],
+                             capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {w[2]: w[0] for w in (ln.split() for ln in out.splitlines())
+            if len(w) >= 3 and w[1] == "-"}
+
+
+IANA = iana_names()
+
+
 def cert_facts(der, cafile, name):
     pem = ssl.DER_cert_to_PEM_cert(der)
     r = subprocess.run(["openssl", "verify", "-CAfile", cafile, "-verify_hostname",
@@ -150,12 +164,19 @@ def cert_facts(der, cafile, name):
                 probs.append(p)
     x = subprocess.run(["openssl", "x509", "-noout", "-subject", "-issuer",
                         "-startdate", "-enddate", "-ext", "subjectAltName",
-                        "-nameopt", "RFC2253"],
+                        "-nameopt", "RFC2253", "-text"],
                        input=pem.encode(), capture_output=True, timeout=5)
-    info = {"subject": "", "issuer": "", "san": []}
+    info = {"subject": "", "issuer": "", "san": [], "key_type": None,
+            "key_bits": 0}
     for ln in x.stdout.decode().splitlines():
         ln = ln.strip()
-        if ln.startswith("subject="):
+        if ln.startswith("Public Key Algorithm:"):
+            alg = ln.split(":", 1)[1].strip()
+            info["key_type"] = {"rsaEncryption": "RSA",
+                                "id-ecPublicKey": "EC"}.get(alg, alg)
+        elif ln.startswith("Public-Key: ("):
+            info["key_bits"] = int(ln[13:].split()[0])
+        elif ln.startswith("subject="):
             info["subject"] = ln[8:]
         elif ln.startswith("issuer="):
             info["issuer"] = ln[7:]
@@ -191,9 +212,10 @@ def handshake(c, args, phase):
     c.sock = s
     verified, probs, leaf = cert_facts(s.getpeercert(binary_form=True),
                                        args.ca_file, args.host)
-    c.cell["tls"] = {"version": s.version(), "cipher": s.cipher()[0],
+    cipher = IANA.get(s.cipher()[0], s.cipher()[0])
+    c.cell["tls"] = {"version": s.version(), "cipher": cipher,
                      "verified": verified, "problems": probs, "chain": [leaf]}
-    c.ev("tls", "%s %s verified=%s" % (s.version(), s.cipher()[0], verified))
+    c.ev("tls", "%s %s verified=%s" % (s.version(), cipher, verified))
 
 
 def probe(cell, args, port):
@@ -222,7 +244,7 @@ def probe(cell, args, port):
                            "no greeting in %g s: the port probably expects TLS first"
                            % args.greeting)
             raise
-        cell["greeting"] = " ".join(g) if proto == "smtp" else g[0]
+        cell["greeting"] = "\n".join(g) if proto == "smtp" else g[0]
         if g and g[0][:1] == "\x16":
             raise Fail("wrong_mode", "greeting", "TLS record where a greeting was due")
         if (proto == "smtp" and not g[-1].startswith("220")) or \

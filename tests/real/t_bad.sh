@@ -13,25 +13,25 @@ set -u
 # role        mode     expectations (see check.py)
 lab_tap_run bad <<'EXPECT'
 smtp          plain    status=ok capb+=STARTTLS fast
-smtp          starttls status=ok verified=false problems+=hostname_mismatch problems-=expired problems-=untrusted san+=other.test.example subject~=other.test.example fast
+smtp          starttls status=ok verified=false problems+=hostname_mismatch problems-=expired problems-=untrusted san+=other.test.example subject~=other.test.example sclient fast
 smtp          tls      status=wrong_mode fast
 submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=false problems+=hostname_mismatch problems-=expired problems-=untrusted autha+=PLAIN fast
+submission    starttls status=ok verified=false problems+=hostname_mismatch problems-=expired problems-=untrusted autha+=PLAIN sclient fast
 submission    tls      status=wrong_mode fast
 # no wrappermode: a plaintext greeting where the ClientHello's answer is due
 submissions   plain    status=ok greeting~=Postfix capb+=STARTTLS authb= fast
-submissions   starttls status=ok verified=false problems+=hostname_mismatch problems-=expired fast
+submissions   starttls status=ok verified=false problems+=hostname_mismatch problems-=expired sclient fast
 submissions   tls      status=wrong_mode fast
 imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted san+=mail.test.example autha+=PLAIN fast
+imap          starttls status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted san+=mail.test.example autha+=PLAIN sclient fast
 imap          tls      status=wrong_mode fast
 imaps         plain    status=wrong_mode may_wait
 imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted fast
+imaps         tls      status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted sclient fast
 pop3          plain    status=ok capb+=STLS fast
-pop3          starttls status=ok verified=false problems+=expired problems-=hostname_mismatch fast
+pop3          starttls status=ok verified=false problems+=expired problems-=hostname_mismatch sclient fast
 pop3          tls      status=wrong_mode fast
 pop3s         plain    status=wrong_mode may_wait
 pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted fast
+pop3s         tls      status=ok verified=false problems+=expired problems-=hostname_mismatch problems-=untrusted sclient fast
 EXPECT
