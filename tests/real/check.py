@@ -6,6 +6,7 @@ print TAP.  Used by tests/real/t_*.sh; works for any lab that passes --ports.
 Usage:
   mailports --json ... | check.py --ports smtp=P1,imap=P2,... --timeout S
                                   [--fast-ms MS] [--exit-status N]
+                                  [--stderr FILE]
                                   [--host NAME] [--address IP]
                                   [--sclient VERDICTS.jsonl] EXPECT_FILE
 
@@ -44,6 +45,8 @@ Every cell of --ports x {plain,starttls,tls} must have a line.  Assertions:
                     type": RSA-PSS, RSA, ECDSA): the lab is what it claims
   sclient_cipher    tls.cipher is the suite s_client got (server cipher
                     preference: the server picks the same for both)
+  sclient_refuses=V s_client limited to version V (-tls1_2, -tls1_3) gets
+                    no connection: the server really is limited to the other
   fast              timing_ms.total < --fast-ms: no deadline waited out
   may_wait          the cell may wait out a deadline (server silent)
 
@@ -56,7 +59,9 @@ TLSv1.2 or TLSv1.3 (a failed handshake may leave a tls object without
 one); status ok in starttls/tls mode -> such a version, a non-empty chain and
 non-empty capabilities_after_tls; plain mode -> tls null.  Once per
 document: JSON parses, the top-level keys, the host entry, the cell count
-and elapsed_ms under the timeout.
+and elapsed_ms under the timeout; with --exit-status, that it is 0 (the
+probes ran); with --stderr (what mailports wrote there), that it holds no
+AddressSanitizer, LeakSanitizer or UBSan report.
 """
 
 import argparse
@@ -201,6 +206,15 @@ def check_sclient(tap, cell, label, a, sc):
         tap.ok(sc.get("sigtype") == want,
                "%s s_client saw a %s handshake signature" % (label, want),
                "s_client: %s" % sc.get("verdict"))
+    elif a.startswith("sclient_refuses="):
+        want = a.partition("=")[2]
+        r = sc.get("refuses") or {}
+        tap.diag("%s s_client %s only: %s" % (label, want, r.get("verdict")))
+        refused = r.get("connected") is False and (
+            r.get("exit") not in (None, 0) or r.get("error") is not None)
+        tap.ok(r.get("version") == want and refused,
+               "%s server refuses a %s-only client (s_client)" % (label, want),
+               "s_client %s only: %s" % (want, r.get("verdict")))
     elif a == "sclient_cipher":
         tap.ok(sc_ok and tls.get("cipher") is not None and
                tls.get("cipher") == sc.get("cipher_iana"),
@@ -391,6 +405,8 @@ def main():
                     help="the --timeout given to mailports, seconds")
     ap.add_argument("--fast-ms", type=int, default=3000)
     ap.add_argument("--exit-status", type=int, default=None)
+    ap.add_argument("--stderr", default=None,
+                    help="mailports' standard error, checked for sanitiser reports")
     ap.add_argument("--host", default="mail.test.example")
     ap.add_argument("--address", default="127.0.0.1")
     ap.add_argument("--sclient", default=None,
@@ -409,7 +425,16 @@ def main():
     exp = parse_expect(args.expect)
     tap = Tap()
     if args.exit_status is not None:
-        tap.diag("mailports exit status %d" % args.exit_status)
+        tap.ok(args.exit_status == 0, "mailports exited with status 0",
+               "exit status %d" % args.exit_status)
+    if args.stderr is not None:
+        with open(args.stderr, "rb") as f:
+            err = f.read().decode("utf-8", "replace")
+        san = [ln for ln in err.splitlines()
+               if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:|"
+                            r"SUMMARY: \w+Sanitizer", ln)]
+        tap.ok(not san, "no sanitiser report on mailports' stderr",
+               "\n".join(san[:10]))
 
     raw = sys.stdin.buffer.read()
     try:

@@ -290,7 +290,9 @@ EOF
 			echo "MaxProtocol = TLSv1.2"
 		fi
 		if [ "$LAB_V_SIGALGS" = pkcs1 ]; then
-			echo "SignatureAlgorithms = RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA256:ECDSA+SHA384"
+			printf 'SignatureAlgorithms = %s:%s\n' \
+			    RSA+SHA256:RSA+SHA384:RSA+SHA512 \
+			    ECDSA+SHA256:ECDSA+SHA384
 		fi
 	} >"$f" || return 1
 	chmod 0644 "$f"
@@ -367,7 +369,9 @@ EOF
 		fi
 		if [ -n "$LAB_OPENSSL_CONF" ]; then
 			# The master passes only these on to its login processes.
-			echo "import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS OPENSSL_CONF=$LAB_OPENSSL_CONF"
+			printf 'import_environment = %s OPENSSL_CONF=%s\n' \
+			    "TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS" \
+			    "$LAB_OPENSSL_CONF"
 		fi
 		cat <<EOF
 # imap and pop3 listen behind tests/real/proxyrelay.py (PROXY protocol),
@@ -471,7 +475,9 @@ smtpd_sasl_auth_enable = no
 EOF
 		if [ -n "$LAB_OPENSSL_CONF" ]; then
 			# master keeps only these for itself and its daemons.
-			echo "import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME OPENSSL_CONF=$LAB_OPENSSL_CONF"
+			printf 'import_environment = %s %s OPENSSL_CONF=%s\n' \
+			    "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C" \
+			    "POSTLOG_SERVICE POSTLOG_HOSTNAME" "$LAB_OPENSSL_CONF"
 		fi
 		if [ "$LAB_V_GREET_WAIT" != 0 ]; then
 			# postscreen sends "220-banner" at once, waits, then
@@ -510,7 +516,8 @@ EOF
 		subs=
 		;;
 	esac
-	smtp_line="127.0.0.1:$LAB_PORT_SMTP inet n - n - - smtpd -o syslog_name=postfix/smtp"
+	smtp_line="127.0.0.1:$LAB_PORT_SMTP inet n - n - - smtpd"
+	smtp_line+=" -o syslog_name=postfix/smtp"
 	if [ "$LAB_V_GREET_WAIT" != 0 ]; then
 		smtp_line="127.0.0.1:$LAB_PORT_SMTP inet n - n - 1 postscreen
 smtpd pass - - n - - smtpd -o syslog_name=postfix/smtp
@@ -868,8 +875,8 @@ lab_tap_run() {
 		sc=(--sclient "$dir/sclient.jsonl")
 	fi
 	python3 "$LAB_HERE/check.py" --ports "$LAB_PORTS" --timeout "$tmo" \
-	    --fast-ms "${LAB_FAST_MS:-3000}" --exit-status "$rc" "${sc[@]}" \
-	    "$dir/expect" <"$dir/out.json" || {
+	    --fast-ms "${LAB_FAST_MS:-3000}" --exit-status "$rc" \
+	    --stderr "$dir/err.txt" "${sc[@]}" "$dir/expect" <"$dir/out.json" || {
 		echo "Bail out! check.py failed"
 		return 1
 	}

@@ -22,6 +22,10 @@ protocol, cipher (OpenSSL's name), cipher_iana (the standard name, as
 mailports prints it), sigtype (the server's handshake signature:
 "RSA-PSS", "RSA", "ECDSA"), verification, peer, error (the first OpenSSL
 error line, or "timeout") and verdict (one line for the TAP diagnostics).
+A cell that also says sclient_refuses=TLSv1.2 (or TLSv1.3) gets a second
+run limited to that version (-tls1_2, -tls1_3); its record is kept under
+"refuses" (the same fields), so that check.py can assert that the server
+really refuses it: the lab is limited to the other version, as it claims.
 Loopback only; s_client sends nothing but the STARTTLS dialogue.
 """
 
@@ -57,9 +61,21 @@ def field(text, name):
     return m.group(1).strip() if m else None
 
 
+ONLY = {"TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
+
+
 def run_one(cell, args, names, out):
-    role, mode, port = cell
+    role, mode, port, only = cell
+    res = s_client(role, mode, port, args, names, [])
+    if only is not None:
+        res["refuses"] = s_client(role, mode, port, args, names, [ONLY[only]])
+        res["refuses"]["version"] = only
+    out.append(res)
+
+
+def s_client(role, mode, port, args, names, extra):
     argv = ["openssl", "s_client", "-connect", "%s:%d" % (args.address, port)]
+    argv += extra
     if mode == "starttls":
         argv += ["-starttls", PROTO.get(role, role)]
     argv += ["-servername", args.name, "-verify_return_error",
@@ -106,7 +122,7 @@ def run_one(cell, args, names, out):
     else:
         res["verdict"] = "no connection: %s" % (res["error"] or
                                                "exit %s" % res["exit"])
-    out.append(res)
+    return res
 
 
 def main():
@@ -132,7 +148,14 @@ def main():
             if any(a.startswith("sclient") for a in w[2:]):
                 if w[0] not in ports:
                     sys.exit("sclient.py: no port for role %s" % w[0])
-                cells.append((w[0], w[1], ports[w[0]]))
+                only = None
+                for a in w[2:]:
+                    if a.startswith("sclient_refuses="):
+                        only = a.partition("=")[2]
+                        if only not in ONLY:
+                            sys.exit("sclient.py: %s: want TLSv1.2 or "
+                                     "TLSv1.3" % a)
+                cells.append((w[0], w[1], ports[w[0]], only))
 
     names = iana_names()
     out = []

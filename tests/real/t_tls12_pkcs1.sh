@@ -4,9 +4,9 @@
 # with RSA PKCS#1 v1.5 only (tests/real/lab.sh "tls12-pkcs1": OpenSSL
 # SignatureAlgorithms without RSA-PSS), server cipher preference off.  Every
 # TLS cell must be ok, verified, TLSv1.2 with an RSA key, and agree with
-# openssl s_client on the same port (which must see a PKCS#1 "RSA"
-# signature).  TAP on stdout; SKIP when the daemons, tools or mailports are
-# missing.
+# openssl s_client on the same port (which must see a PKCS#1 "RSA" signature;
+# limited to TLS 1.3 it is refused).  TAP on stdout; SKIP when the daemons,
+# tools or mailports are missing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# if run by sh
 set -u
 . "$(dirname "$0")/lab.sh" || { echo "Bail out! cannot source lab.sh"; exit 1; }
@@ -14,24 +14,24 @@ set -u
 # role        mode     expectations (see check.py)
 lab_tap_run tls12-pkcs1 <<'EXPECT'
 smtp          plain    status=ok greeting~=Postfix capb+=STARTTLS authb= fast
-smtp          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA capa-=STARTTLS sclient fast
+smtp          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA capa-=STARTTLS sclient sclient_refuses=TLSv1.3 fast
 smtp          tls      status=wrong_mode fast
 submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient fast
+submission    starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 submission    tls      status=wrong_mode fast
 submissions   plain    status=wrong_mode may_wait
 submissions   starttls status=wrong_mode may_wait
-submissions   tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient fast
+submissions   tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA logindisa=false autha+=PLAIN sclient fast
+imap          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA logindisa=false autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 imap          tls      status=wrong_mode fast
 imaps         plain    status=wrong_mode may_wait
 imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient fast
+imaps         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 pop3          plain    status=ok capb+=STLS authb= fast
-pop3          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient fast
+pop3          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 pop3          tls      status=wrong_mode fast
 pop3s         plain    status=wrong_mode may_wait
 pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient fast
+pop3s         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
 EXPECT

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: ISC
 # t_tls13_ecdsa.sh: real Postfix + Dovecot that accept only TLS 1.3 with an
 # ECDSA P-256 certificate (tests/real/lab.sh "tls13-ecdsa"), server cipher
-# preference off.  Every TLS cell must be ok, verified, TLSv1.3 with an EC
-# key, and agree with openssl s_client on the same port.  TAP on stdout;
-# SKIP when the daemons, tools or mailports are missing.
+# preference off.  Every TLS cell must be ok, verified, TLSv1.3 with an EC key,
+# and agree with openssl s_client on the same port (limited to TLS 1.2,
+# s_client is refused).  TAP on stdout; SKIP when the daemons, tools or
+# mailports are missing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# if run by sh
 set -u
 . "$(dirname "$0")/lab.sh" || { echo "Bail out! cannot source lab.sh"; exit 1; }
@@ -12,24 +13,24 @@ set -u
 # role        mode     expectations (see check.py)
 lab_tap_run tls13-ecdsa <<'EXPECT'
 smtp          plain    status=ok greeting~=Postfix capb+=STARTTLS authb= fast
-smtp          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA capa-=STARTTLS sclient fast
+smtp          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA capa-=STARTTLS sclient sclient_refuses=TLSv1.2 fast
 smtp          tls      status=wrong_mode fast
 submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient fast
+submission    starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 submission    tls      status=wrong_mode fast
 submissions   plain    status=wrong_mode may_wait
 submissions   starttls status=wrong_mode may_wait
-submissions   tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient fast
+submissions   tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA logindisa=false autha+=PLAIN sclient fast
+imap          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA logindisa=false autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 imap          tls      status=wrong_mode fast
 imaps         plain    status=wrong_mode may_wait
 imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient fast
+imaps         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 pop3          plain    status=ok capb+=STLS authb= fast
-pop3          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient fast
+pop3          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 pop3          tls      status=wrong_mode fast
 pop3s         plain    status=wrong_mode may_wait
 pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient fast
+pop3s         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
 EXPECT
