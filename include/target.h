@@ -37,9 +37,15 @@ int	target_parse_ports(const char *, struct port_row **, size_t *,
 /* Parse HOST:ADDRESS (also curl's HOST:PORT:ADDRESS, and [v6]). */
 int	target_parse_resolve(const char *, struct resolve_override *,
 	    char **err);
-/* Check a host name or address literal given on the command line. */
+/* Check a host given on the command line before any lookup: an IPv4 or
+ * IPv6 literal (bracketed or not, IPv6 with a %zone), or a name of
+ * letters, digits, '-' and '_' in labels of 1-63 bytes, at most 253 in
+ * all, no label starting or ending with '-', the last not all digits.
+ * Returns 0, or -1 with *err set to one sanitised sentence (caller
+ * frees). */
 int	target_check_host(const char *, char **err);
-/* Fill sa from an IPv4/IPv6 literal; returns 0 or -1. */
+/* Fill sa from an IPv4/IPv6 literal ("[::1]", "fe80::1%eth0" with its
+ * scope id); returns 0, or -1 when it is none or its zone is unknown. */
 int	target_parse_literal(const char *, struct sockaddr_storage *,
 	    socklen_t *);
 

@@ -24,7 +24,7 @@ struct ev_io {
 	short		 events;	/* POLLIN|POLLOUT */
 	evloop_io_cb	 cb;		/* handler */
 	void		*arg;		/* handler argument */
-	uint64_t	 serial;	/* new value per watcher, never reused */
+	uint64_t	 serial;	/* new per watcher, never reused */
 };
 
 struct ev_timer {
@@ -58,7 +58,7 @@ struct evloop {
 	size_t		 ntimers;	/* timers held */
 	size_t		 stimers;	/* timers allocated */
 	uint64_t	 next_id;	/* next timer id */
-	uint64_t	 next_serial;	/* next watcher serial, only grows */
+	uint64_t	 next_serial;	/* next watcher serial; grows */
 	struct ev_hook	*hooks;		/* post-iteration hooks */
 	size_t		 nhooks;	/* hooks held */
 	struct ev_sig	 sigs[EV_SIG_MAX]; /* signal handlers */

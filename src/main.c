@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,52 @@ main_want_tui(const struct opts *o)
 	return term != NULL && term[0] != '\0' && strcmp(term, "dumb") != 0;
 }
 
+/*
+ * Descriptors 0-2 closed by whoever started us would be taken by the
+ * first sockets, and the report would go to a server.  Hold them with
+ * /dev/null; a closed stdout is remembered so the report can fail loudly.
+ */
+static bool
+main_hold_stdio(void)
+{
+	bool	stdout_closed = false;
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			stdout_closed = true;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			break;
+	}
+	return stdout_closed;
+}
+
+/*
+ * Did everything written to stdout get there?  Returns the exit status:
+ * 0, 1 after one line on stderr (a full disk, a closed descriptor), or
+ * 128 + SIGPIPE without a word when the reader has gone (`| head`): that
+ * is how a filter killed by SIGPIPE ends, and the reader chose to stop.
+ */
+static int
+main_stdout_check(const char *what, bool closed)
+{
+	int	err = 0;
+
+	if (closed)
+		err = EBADF;
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno != 0 ? errno : EIO;
+	if (err == 0)
+		return 0;
+	if (err == EPIPE)
+		return 128 + SIGPIPE;
+	fprintf(stderr, "mailports: cannot write %s: %s\n", what,
+	    strerror(err));
+	return 1;
+}
+
 /* Run the probes to the end without a screen. */
 static int
 main_batch(struct evloop *ev, struct run *r)
@@ -79,16 +126,23 @@ main(int argc, char **argv)
 	struct evloop	*ev;
 	struct run	*r;
 	char		*err;
-	int		 rc, status = 0;
+	char		*safe;
+	int		 rc, status = 0, out_status = 0;
 	size_t		 i, failed = 0;
-	bool		 tui;
+	bool		 tui, stdout_closed;
 
+	stdout_closed = main_hold_stdio();
 	setlocale(LC_ALL, "");
+	/* Socket and pipe writes report EPIPE instead of killing us. */
 	signal(SIGPIPE, SIG_IGN);
+	errno = 0;
 	rc = opts_parse(&o, argc, argv);
 	if (rc != 0) {
 		opts_free(&o);
-		return rc == 1 ? 0 : 2;
+		if (rc == 1)
+			return main_stdout_check("to standard output",
+			    stdout_closed);
+		return 2;
 	}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
@@ -102,7 +156,11 @@ main(int argc, char **argv)
 	ev = evloop_new();
 	r = run_new(ev, &o.run, &err);
 	if (r == NULL) {
-		fprintf(stderr, "mailports: %s\n", err);
+		/* It may quote a file name the user gave. */
+		safe = sanitize_dup(err, strlen(err), sanitize_locale_flags(),
+		    0);
+		fprintf(stderr, "mailports: %s\n", safe);
+		free(safe);
 		free(err);
 		evloop_free(ev);
 		opts_free(&o);
@@ -125,11 +183,13 @@ main(int argc, char **argv)
 	 * says so for scripts. */
 	if (!tui && rc == 0 && (o.output == OUT_JSON ||
 	    failed < run_host_count(r))) {
+		errno = 0;
 		if (o.output == OUT_JSON)
 			out_json(stdout, r);
 		else
 			out_text(stdout, r, o.verbose > 0,
 			    sanitize_locale_flags());
+		out_status = main_stdout_check("the report", stdout_closed);
 	}
 	fflush(stdout);
 	for (i = 0; i < run_host_count(r); i++) {
@@ -145,6 +205,9 @@ main(int argc, char **argv)
 		main_interrupted = ui_get_signal();
 	if (main_interrupted != 0 && status == 0)
 		status = 128 + main_interrupted;
+	/* A report that did not arrive is the first thing to know. */
+	if (out_status != 0)
+		status = out_status;
 	run_free(r);
 	evloop_free(ev);
 	opts_free(&o);

@@ -63,8 +63,10 @@ static const struct opt_def opt_defs[] = {
 	{ "ipv6", '6', NULL, "IPv6 addresses only" },
 	{ "resolve", O_RESOLVE, "HOST:ADDR",
 	    "use ADDR for HOST; certificates are still checked against HOST" },
-	{ "ca-file", O_CAFILE, "FILE", "trust the CA certificates in FILE" },
-	{ "ca-path", O_CAPATH, "DIR", "trust the CA certificates in DIR" },
+	{ "ca-file", O_CAFILE, "FILE",
+	    "trust the CA certificates in FILE (PEM or DER)" },
+	{ "ca-path", O_CAPATH, "DIR",
+	    "trust the CA certificates in the files of DIR" },
 	{ "timeout", O_TIMEOUT, "SECONDS",
 	    "deadline per phase: connect, greeting, each command, handshake "
 	    "(default 10; a whole probe gets 3x)" },
@@ -110,8 +112,10 @@ opts_usage(FILE *fp)
 			    opt_defs[i].arg ? opt_defs[i].arg : "");
 		fprintf(fp, "  %-26s %s\n", left, opt_defs[i].help);
 	}
-	fprintf(fp, "\nExit status: 0 when the probes ran, 2 on bad usage or "
-	    "when no host resolved.\n");
+	fprintf(fp, "\nHOST is a name or an IPv4/IPv6 address ([::1], "
+	    "fe80::1%%eth0).\nExit status: 0 when the probes ran, 2 on bad "
+	    "usage or when no host resolved,\n1 when the report could not "
+	    "be written.\n");
 }
 
 static int

@@ -9,14 +9,17 @@
 #include "target.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dialect.h"
+#include "sanitize.h"
 #include "xmalloc.h"
 
 #define TARGET_ROWS_MAX	64		/* rows in one matrix */
@@ -163,65 +166,179 @@ out:
 	return rc;
 }
 
-int
-target_parse_literal(const char *s, struct sockaddr_storage *ss,
-    socklen_t *len)
+/* Letters, digits, hyphen (RFC 1123 2.1), and '_' as in service names;
+ * ASCII only, whatever the locale says. */
+static bool
+target_ldh(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Room for '%' and a zone (an interface name or number) after an IPv6
+ * address, with the NUL. */
+#define TARGET_SCOPE_MAX	(IF_NAMESIZE + 2)
+
+/*
+ * An IPv4 or IPv6 literal, bracketed or not; IPv6 may carry a zone
+ * ("fe80::1%eth0", "fe80::1%2", RFC 4007 11.2), which becomes the scope
+ * id.  Returns 0, 1 when s is no literal at all, or -1 with *err set when
+ * it is a literal with a bad zone.
+ */
+static int
+target_literal(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+    char **err)
 {
 	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-	char			 buf[INET6_ADDRSTRLEN + 2];
-	size_t			 n = strlen(s);
+	char			 buf[INET6_ADDRSTRLEN + TARGET_SCOPE_MAX];
+	char			*pct, *zone, *end, *q;
+	unsigned long		 id;
+	size_t			 n = strlen(s), i;
 
 	memset(ss, 0, sizeof *ss);
-	if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof buf) {
-		memcpy(buf, s + 1, n - 2);
-		buf[n - 2] = '\0';
-		s = buf;
+	*err = NULL;
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
 	}
-	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
+	if (n >= sizeof buf)
+		return 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	pct = strchr(buf, '%');
+	if (pct != NULL)
+		*pct = '\0';
+	if (pct == NULL && inet_pton(AF_INET, buf, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		*len = sizeof *sin;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		*len = sizeof *sin6;
-		return 0;
+	if (inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1) {
+		memset(ss, 0, sizeof *ss);
+		return 1;
 	}
+	sin6->sin6_family = AF_INET6;
+	*len = sizeof *sin6;
+	if (pct == NULL)
+		return 0;
+	zone = pct + 1;
+	for (i = 0; zone[i] != '\0'; i++) {
+		if (!target_ldh(zone[i]) && zone[i] != '.')
+			break;
+	}
+	if (i == 0 || zone[i] != '\0' || i >= IF_NAMESIZE) {
+		q = sanitize_dup(s, n, sanitize_locale_flags(), 80);
+		xasprintf(err, "'%s': the zone after '%%' must be an "
+		    "interface name or number", q);
+		free(q);
+		goto bad;
+	}
+	if (zone[0] >= '0' && zone[0] <= '9') {
+		errno = 0;
+		id = strtoul(zone, &end, 10);
+		if (errno == 0 && *end == '\0' && id > 0 &&
+		    id <= UINT32_MAX) {
+			sin6->sin6_scope_id = (uint32_t)id;
+			return 0;
+		}
+	}
+	/* if_nametoindex(3) asks the kernel; it never waits on the net. */
+	id = if_nametoindex(zone);
+	if (id == 0) {
+		q = sanitize_dup(s, n, sanitize_locale_flags(), 80);
+		xasprintf(err, "'%s': no network interface '%s'", q, zone);
+		free(q);
+		goto bad;
+	}
+	sin6->sin6_scope_id = (uint32_t)id;
+	return 0;
+bad:
+	memset(ss, 0, sizeof *ss);
+	*len = 0;
+	return -1;
+}
+
+int
+target_parse_literal(const char *s, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	char	*err;
+	int	 rc;
+
+	rc = target_literal(s, ss, len, &err);
+	free(err);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The error for a host that is neither a name nor an address: the input
+ * quoted through the sanitiser (it goes to a terminal) and the reason. */
+static int
+target_bad_host(const char *h, char **err, const char *why)
+{
+	char	*q;
+
+	q = sanitize_dup(h, strlen(h), sanitize_locale_flags(), 80);
+	xasprintf(err, "'%s' is not a host name or address: %s", q, why);
+	free(q);
 	return -1;
 }
 
 int
 target_check_host(const char *h, char **err)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len;
-	size_t			i, n = strlen(h), label = 0;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	size_t			 i, n = strlen(h), label = 0, start = 0;
+	size_t			 last = 0;
+	int			 rc;
 
 	*err = NULL;
-	if (target_parse_literal(h, &ss, &len) == 0)
-		return 0;
-	if (n == 0 || n > 253) {
-		xasprintf(err, "'%s' is not a valid host name", h);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (h[i] == '.') {
-			if (label == 0 && !(i == n - 1 && n > 1))
-				goto bad;
+	rc = target_literal(h, &ss, &len, err);
+	if (rc != 1)
+		return rc;
+	if (n == 0)
+		return target_bad_host(h, err, "it is empty");
+	if (n == 1 && h[0] == '.')
+		return target_bad_host(h, err, "the root alone is no host");
+	if (h[n - 1] == '.')
+		n--;		/* the root label of an absolute name */
+	if (n > 253)
+		return target_bad_host(h, err, "longer than 253 bytes");
+	for (i = 0; i <= n; i++) {
+		if (i == n || h[i] == '.') {
+			if (label == 0)
+				return target_bad_host(h, err,
+				    "it has an empty label");
+			if (h[start] == '-' || h[i - 1] == '-')
+				return target_bad_host(h, err, "a label "
+				    "starts or ends with '-'");
+			last = start;
 			label = 0;
+			start = i + 1;
 			continue;
 		}
-		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
-		    h[i] != '_')
-			goto bad;
+		if ((unsigned char)h[i] <= ' ' || h[i] == 0x7f)
+			return target_bad_host(h, err, "it holds a space or "
+			    "a control byte");
+		if ((unsigned char)h[i] >= 0x80)
+			return target_bad_host(h, err, "give an "
+			    "international name in its xn-- form");
+		if (!target_ldh(h[i]))
+			return target_bad_host(h, err, "only letters, digits, "
+			    "'-', '_' and '.' make a name");
 		if (++label > 63)
-			goto bad;
+			return target_bad_host(h, err, "a label is longer "
+			    "than 63 bytes");
 	}
+	/* The last label decides: all digits is no top-level domain
+	 * (RFC 3696 2), so "1.2.3.4.5" is a mistyped address, not a name. */
+	for (i = last; i < n && h[i] >= '0' && h[i] <= '9'; i++)
+		;
+	if (i == n)
+		return target_bad_host(h, err, "all digits, yet no IPv4 or "
+		    "IPv6 address");
 	return 0;
-bad:
-	xasprintf(err, "'%s' is not a valid host name or address", h);
-	return -1;
 }
 
 int
