@@ -80,7 +80,7 @@ transcript_free(struct transcript *t)
 /* Store an event; data (len bytes + NUL) is now owned by t. */
 static void
 tr_push(struct transcript *t, uint64_t t_us, enum tr_dir dir,
-    enum tr_sec sec, int flags, char *data, size_t len)
+    enum tr_sec sec, int flags, char *data, size_t len, size_t term)
 {
 	struct tr_event	*e;
 	size_t		 n;
@@ -97,6 +97,7 @@ tr_push(struct transcript *t, uint64_t t_us, enum tr_dir dir,
 	e->flags = flags;
 	e->data = data;
 	e->len = len;
+	e->term = term <= len ? term : 0;
 	t->bytes += len;
 }
 
@@ -123,7 +124,7 @@ tr_admit(struct transcript *t, uint64_t t_us, size_t len)
 	n = xasprintf(&note, "transcript truncated: %zu bytes / %zu events cap",
 	    t->max_bytes, t->max_events);
 	tr_push(t, t_us, TR_NOTE, TR_SEC_NONE, TR_F_TRUNCATED, note,
-	    (size_t)n);
+	    (size_t)n, 0);
 	t->truncated = true;
 	t->drop_events = 1;
 	t->drop_bytes = len;
@@ -136,7 +137,16 @@ transcript_add(struct transcript *t, uint64_t t_us, enum tr_dir dir,
 {
 	if (!tr_admit(t, t_us, len))
 		return;
-	tr_push(t, t_us, dir, sec, flags, xmemdup0(data, len), len);
+	tr_push(t, t_us, dir, sec, flags, xmemdup0(data, len), len, 0);
+}
+
+void
+transcript_add_line(struct transcript *t, uint64_t t_us, enum tr_dir dir,
+    enum tr_sec sec, int flags, const void *data, size_t len, size_t term)
+{
+	if (!tr_admit(t, t_us, len))
+		return;
+	tr_push(t, t_us, dir, sec, flags, xmemdup0(data, len), len, term);
 }
 
 /* Formatted events are ours, not wire bytes: always TR_SEC_NONE. */
@@ -161,7 +171,7 @@ transcript_addf(struct transcript *t, uint64_t t_us, enum tr_dir dir,
 		free(s);
 		return;
 	}
-	tr_push(t, t_us, dir, TR_SEC_NONE, flags, s, (size_t)n);
+	tr_push(t, t_us, dir, TR_SEC_NONE, flags, s, (size_t)n, 0);
 }
 
 size_t
@@ -183,6 +193,14 @@ size_t
 transcript_bytes(const struct transcript *t)
 {
 	return t->bytes;
+}
+
+size_t
+transcript_event_text_len(const struct tr_event *e)
+{
+	if (e == NULL)
+		return 0;
+	return e->term <= e->len ? e->len - e->term : e->len;
 }
 
 const char *

@@ -161,6 +161,50 @@ test_names(void)
 	    "sec tls_verified");
 }
 
+/* Lines keep their terminator; text views strip exactly that. */
+static void
+test_lines(void)
+{
+	struct transcript	*t;
+	const struct tr_event	*e;
+
+	t = transcript_new(4096, 100);
+	transcript_add_line(t, 1, TR_SERVER, TR_SEC_PLAIN, 0,
+	    S("220 mx\r\n"), 2);
+	transcript_add_line(t, 2, TR_SERVER, TR_SEC_PLAIN, TR_F_BARE_LF,
+	    S("250 ok\n"), 1);
+	transcript_add_line(t, 3, TR_CLIENT, TR_SEC_PLAIN, 0,
+	    S("QUIT\r\n"), 2);
+	transcript_add_line(t, 4, TR_SERVER, TR_SEC_PLAIN,
+	    TR_F_CUT | TR_F_UNSOLICITED, S("221 b"), 0);
+	transcript_add_line(t, 5, TR_SERVER, TR_SEC_PLAIN, 0, S("x"), 9);
+	transcript_add(t, 6, TR_NOTE, TR_SEC_NONE, 0, S("a note\r\n"));
+	e = transcript_get(t, 0);
+	tap_is_mem(e->data, e->len, S("220 mx\r\n"), "CRLF kept in data");
+	tap_ok(e->term == 2 && transcript_event_text_len(e) == 6,
+	    "CRLF line: text is 6 bytes");
+	e = transcript_get(t, 1);
+	tap_ok(e->len == 7 && e->term == 1 &&
+	    transcript_event_text_len(e) == 6, "bare LF line: text 6 of 7");
+	e = transcript_get(t, 2);
+	tap_ok(e->dir == TR_CLIENT && transcript_event_text_len(e) == 4,
+	    "our line: text 4 of 6");
+	e = transcript_get(t, 3);
+	tap_ok(e->term == 0 && transcript_event_text_len(e) == 5 &&
+	    (e->flags & TR_F_UNSOLICITED), "cut line: no terminator");
+	e = transcript_get(t, 4);
+	tap_ok(e->term == 0 && transcript_event_text_len(e) == 1,
+	    "a terminator longer than the data is ignored");
+	e = transcript_get(t, 5);
+	tap_ok(e->term == 0 && transcript_event_text_len(e) == 8,
+	    "transcript_add keeps everything as text");
+	tap_is_int((long long)transcript_bytes(t), 8 + 7 + 6 + 5 + 1 + 8,
+	    "bytes count the terminators");
+	tap_is_int((long long)transcript_event_text_len(NULL), 0,
+	    "text length of no event is 0");
+	transcript_free(t);
+}
+
 int
 main(void)
 {
@@ -168,5 +212,6 @@ main(void)
 	test_event_cap();
 	test_byte_cap();
 	test_names();
+	test_lines();
 	return tap_done_testing();
 }
