@@ -21,12 +21,27 @@ enum dialect_cmd {
 
 /* How a complete reply came out. */
 enum dialect_outcome {
-	DO_POSITIVE,		/* 2xx, +OK, OK */
+	DO_POSITIVE,		/* the go-ahead this command expects: 220
+				 * greeting, 250 to EHLO, +OK, tagged OK */
 	DO_INTERMEDIATE,	/* 3xx, IMAP "+ " continuation */
 	DO_NEGATIVE,		/* 4xx/5xx, -ERR, NO, BAD */
-	DO_BYE,			/* IMAP * BYE: the server is closing */
+	DO_BYE,			/* a closing notice: SMTP 421, IMAP * BYE */
 	DO_PREAUTH,		/* IMAP * PREAUTH greeting */
+	DO_UNEXPECTED,		/* positive, but not what this command
+				 * expects (250 to STARTTLS, 220 to EHLO) */
+	DO_MIXED,		/* SMTP: the lines of one reply carry
+				 * different codes (RFC 5321 4.2.1) */
+	DO_UNSOLICITED,		/* IMAP: a tagged reply whose tag we never
+				 * sent */
 	DO_MALFORMED		/* not a reply of this protocol */
+};
+
+/* What a line is that arrived before the command it would answer (bytes
+ * already received when we send a command). */
+enum dialect_early {
+	DE_ALLOWED,		/* may come at any time (IMAP untagged data) */
+	DE_CLOSING,		/* a closing notice: SMTP 421, IMAP * BYE */
+	DE_UNSOLICITED		/* a reply nobody asked for */
 };
 
 /* What the judge says of one line. */
@@ -36,11 +51,18 @@ enum dialect_line {
 	DL_LITERAL		/* IMAP: *literal bytes follow this line */
 };
 
+#define DIALECT_TAG_RANDOM	6	/* random letters in an IMAP tag */
+
 /* Per-connection dialogue state (IMAP tags). */
 struct dialect_state {
 	unsigned	 seq;		/* commands sent */
-	char		 tag[16];	/* tag of the command in flight */
+	char		 tag_prefix[12]; /* IMAP: "mp" + random letters, per
+					 * connection, so tags cannot be
+					 * guessed in advance */
+	char		 tag[24];	/* tag of the command in flight */
 	int		 code;		/* SMTP: code of the first line */
+	int		 code2;		/* SMTP: first code that differed from
+					 * it in the same reply, else 0 */
 	bool		 first_line;	/* no line of this reply seen yet */
 	bool		 in_multi;	/* POP3: inside a multi-line body */
 	bool		 literal_cont;	/* IMAP: next segment continues a
@@ -62,6 +84,13 @@ struct dialect_service {
 	enum probe_mode	 native;	/* mode the port is meant for */
 };
 
+/* One command of a dialect, indexed by enum dialect_cmd. */
+struct dialect_command {
+	const char	*word;		/* "EHLO", "STLS"; NULL: not sent */
+	int		 code;		/* SMTP: the positive code that answers
+					 * it (RFC 5321 4.3.2); 0: any */
+};
+
 struct dialect {
 	const char	*name;		/* "smtp" */
 	const char	*label;		/* "SMTP" */
@@ -70,6 +99,8 @@ struct dialect {
 	size_t		 lines_max;	/* most lines per reply */
 	size_t		 reply_max;	/* most bytes per reply */
 	const char	*starttls_name;	/* "STARTTLS", "STLS" */
+	const struct dialect_command *cmds; /* DC_LAST entries: words and
+					 * expected codes */
 	bool		 has_helo;	/* SMTP: HELO when EHLO is refused */
 	bool		 login_builtin;	/* IMAP: LOGIN exists unless
 					 * LOGINDISABLED is advertised */
@@ -88,6 +119,13 @@ struct dialect {
 	 * (also the greeting, for IMAP [CAPABILITY ...]). */
 	void		(*caps)(enum dialect_cmd, const struct mstr *lines,
 			    size_t nlines, struct dialect_caps *);
+	/* What a line (without its terminator; possibly only the start of
+	 * one) is when it arrived before the command it would answer. */
+	enum dialect_early (*early)(const char *line, size_t len);
+	/* IMAP: does the line announce a literal ("{n}"), *size bytes
+	 * (UINT64_MAX on overflow)?  NULL: the dialect has none. */
+	bool		(*literal)(const char *line, size_t len,
+			    uint64_t *size);
 };
 
 #define DIALECT_CAPS_MAX	128	/* capability entries kept */
@@ -109,5 +147,9 @@ const struct dialect_service	*dialect_service_by_port(uint16_t,
 extern const struct dialect *const dialect_all[];
 
 void	 dialect_caps_clear(struct dialect_caps *);
+/* A fresh dialogue state with a random IMAP tag prefix (getrandom(2)). */
+void	 dialect_state_init(struct dialect_state *);
+/* The word of cmd on the wire ("EHLO", "CAPA"), or "?" */
+const char *dialect_cmd_word(const struct dialect *, enum dialect_cmd);
 
 #endif

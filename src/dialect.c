@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The dialect registry: lookup by protocol name, service name or standard
- * port.  Protocol knowledge lives in the dialect_*.c tables, not here.
+ * port, and the per-connection dialogue state (random IMAP tag prefix).
+ * Protocol knowledge lives in the dialect_*.c tables, not here.
  */
 #include "config.h"
 
 #include "dialect.h"
 
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 const struct dialect *const dialect_all[] = {
 	&dialect_smtp,
@@ -94,4 +101,56 @@ dialect_caps_clear(struct dialect_caps *c)
 	c->starttls = false;
 	c->login_disabled = false;
 	c->found = false;
+}
+
+/* Random bytes for tags: getrandom(2) never blocks once the pool is
+ * initialised; before that (early boot) a clock and pid mix is enough to
+ * keep a server from guessing tags in advance (they are not secrets). */
+static void
+dialect_random(unsigned char *b, size_t n)
+{
+	struct timespec	ts;
+	uint64_t	x;
+	ssize_t		r;
+	size_t		i;
+
+	do
+		r = getrandom(b, n, GRND_NONBLOCK);
+	while (r == -1 && errno == EINTR);
+	if (r == (ssize_t)n)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+	    ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)b;
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;	/* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (unsigned char)x;
+	}
+}
+
+void
+dialect_state_init(struct dialect_state *st)
+{
+	unsigned char	rnd[DIALECT_TAG_RANDOM];
+	size_t		i;
+
+	memset(st, 0, sizeof *st);
+	st->first_line = true;
+	dialect_random(rnd, sizeof rnd);
+	st->tag_prefix[0] = 'm';
+	st->tag_prefix[1] = 'p';
+	for (i = 0; i < sizeof rnd; i++)
+		st->tag_prefix[2 + i] = (char)('a' + rnd[i] % 26);
+	st->tag_prefix[2 + sizeof rnd] = '\0';
+}
+
+const char *
+dialect_cmd_word(const struct dialect *d, enum dialect_cmd cmd)
+{
+	if (d == NULL || d->cmds == NULL || (unsigned int)cmd >= DC_LAST ||
+	    d->cmds[cmd].word == NULL)
+		return "?";
+	return d->cmds[cmd].word;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * IMAP as a table: greeting "* OK/PREAUTH/BYE" (RFC 9051 7.1), tagged
- * completion, untagged data and "+" continuations, literals "{n}" parsed
- * with an overflow check and never allocated by size, capabilities from
- * CAPABILITY data or a [CAPABILITY ...] response code (RFC 9051 7.1).
+ * completion for exactly the tag we sent (tags carry a random part per
+ * connection, so a server cannot answer in advance), untagged data and
+ * "+" continuations, literals "{n}" parsed with an overflow check and
+ * never allocated by size, capabilities from CAPABILITY data or a
+ * [CAPABILITY ...] response code (RFC 9051 7.1).
  */
 #include "config.h"
 
@@ -20,30 +22,28 @@ static const struct dialect_service imap_services[] = {
 	{ NULL, 0, MODE_PLAIN }
 };
 
+/* Each command is completed by a tagged OK, NO or BAD (RFC 9051 2.2.2). */
+static const struct dialect_command imap_cmds[DC_LAST] = {
+	[DC_GREETING] = { NULL, 0 },
+	[DC_CAPA] = { "CAPABILITY", 0 },
+	[DC_HELO] = { NULL, 0 },
+	[DC_STARTTLS] = { "STARTTLS", 0 },	/* RFC 9051 6.2.1 */
+	[DC_QUIT] = { "LOGOUT", 0 },
+};
+
 static int
 imap_format(enum dialect_cmd cmd, struct dialect_state *st,
     const char *ehlo_name, char *buf, size_t size)
 {
-	const char	*c;
-
-	switch (cmd) {
-	case DC_GREETING:
-		return 0;
-	case DC_CAPA:
-		c = "CAPABILITY";
-		break;
-	case DC_STARTTLS:
-		c = "STARTTLS";
-		break;
-	case DC_QUIT:
-		c = "LOGOUT";
-		break;
-	default:
+	if ((unsigned int)cmd >= DC_LAST)
 		return -1;
-	}
+	if (cmd == DC_GREETING)
+		return 0;
+	if (imap_cmds[cmd].word == NULL)
+		return -1;
 	st->seq++;
-	snprintf(st->tag, sizeof st->tag, "a%u", st->seq);
-	return snprintf(buf, size, "%s %s", st->tag, c);
+	snprintf(st->tag, sizeof st->tag, "%s%u", st->tag_prefix, st->seq);
+	return snprintf(buf, size, "%s %s", st->tag, imap_cmds[cmd].word);
 }
 
 /* Does the line start with word (case-insensitive) followed by a space,
@@ -87,6 +87,28 @@ imap_literal(const char *p, size_t n, uint64_t *size)
 	return true;
 }
 
+/* A tagged status response "TAG OK|NO|BAD|BYE|PREAUTH ...": returns the
+ * tag length (the bytes before the first space), 0 if the line is not one.
+ * Whether the tag is ours is for the caller to decide. */
+static size_t
+imap_tagged(const char *p, size_t n)
+{
+	const char	*sp;
+	size_t		 tl;
+
+	sp = memchr(p, ' ', n);
+	if (sp == NULL || sp == p)
+		return 0;
+	tl = (size_t)(sp - p);
+	p += tl + 1;
+	n -= tl + 1;
+	if (imap_word(p, n, "OK") || imap_word(p, n, "NO") ||
+	    imap_word(p, n, "BAD") || imap_word(p, n, "BYE") ||
+	    imap_word(p, n, "PREAUTH"))
+		return tl;
+	return 0;
+}
+
 static enum dialect_line
 imap_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
     size_t len, enum dialect_outcome *outcome, uint64_t *literal)
@@ -118,7 +140,8 @@ imap_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 				return DL_FINAL;
 			}
 		}
-		*outcome = DO_MALFORMED;
+		*outcome = imap_tagged(line, len) > 0 ? DO_UNSOLICITED :
+		    DO_MALFORMED;
 		return DL_FINAL;
 	}
 	if (len >= 2 && line[0] == '*' && line[1] == ' ') {
@@ -134,8 +157,9 @@ imap_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 		*outcome = DO_INTERMEDIATE;
 		return DL_FINAL;
 	}
+	/* The whole tag must be ours: "a1x OK" does not complete "a1". */
 	tl = strlen(st->tag);
-	if (tl > 0 && len > tl && strncmp(line, st->tag, tl) == 0 &&
+	if (tl > 0 && len > tl && memcmp(line, st->tag, tl) == 0 &&
 	    line[tl] == ' ') {
 		line += tl + 1;
 		len -= tl + 1;
@@ -148,8 +172,24 @@ imap_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 			*outcome = DO_MALFORMED;
 		return DL_FINAL;
 	}
-	*outcome = DO_MALFORMED;
+	*outcome = imap_tagged(line, len) > 0 ? DO_UNSOLICITED : DO_MALFORMED;
 	return DL_FINAL;
+}
+
+/* RFC 9051 7: untagged data may come at any time, * BYE too (a closing
+ * notice); a tagged response or a continuation cannot precede its
+ * command.  line may be only the start of a line. */
+static enum dialect_early
+imap_early(const char *line, size_t len)
+{
+	if (len >= 1 && line[0] == '*') {
+		if (len >= 2 && line[1] != ' ')
+			return DE_UNSOLICITED;
+		if (len >= 2 && imap_word(line + 2, len - 2, "BYE"))
+			return DE_CLOSING;
+		return DE_ALLOWED;
+	}
+	return DE_UNSOLICITED;
 }
 
 static void
@@ -221,8 +261,11 @@ const struct dialect dialect_imap = {
 	.lines_max = 256,
 	.reply_max = 64 * 1024,
 	.starttls_name = "STARTTLS",
+	.cmds = imap_cmds,
 	.login_builtin = true,
 	.format = imap_format,
 	.judge = imap_judge,
 	.caps = imap_caps,
+	.early = imap_early,
+	.literal = imap_literal,
 };

@@ -18,29 +18,27 @@ static const struct dialect_service pop3_services[] = {
 	{ NULL, 0, MODE_PLAIN }
 };
 
+/* Every command is answered by "+OK" or "-ERR" (RFC 1939 3). */
+static const struct dialect_command pop3_cmds[DC_LAST] = {
+	[DC_GREETING] = { NULL, 0 },
+	[DC_CAPA] = { "CAPA", 0 },		/* RFC 2449 5 */
+	[DC_HELO] = { NULL, 0 },
+	[DC_STARTTLS] = { "STLS", 0 },		/* RFC 2595 4 */
+	[DC_QUIT] = { "QUIT", 0 },
+};
+
 static int
 pop3_format(enum dialect_cmd cmd, struct dialect_state *st,
     const char *ehlo_name, char *buf, size_t size)
 {
-	const char	*c;
-
-	switch (cmd) {
-	case DC_GREETING:
-		return 0;
-	case DC_CAPA:
-		c = "CAPA";
-		break;
-	case DC_STARTTLS:
-		c = "STLS";
-		break;
-	case DC_QUIT:
-		c = "QUIT";
-		break;
-	default:
+	if ((unsigned int)cmd >= DC_LAST)
 		return -1;
-	}
+	if (cmd == DC_GREETING)
+		return 0;
+	if (pop3_cmds[cmd].word == NULL)
+		return -1;
 	st->seq++;
-	return snprintf(buf, size, "%s", c);
+	return snprintf(buf, size, "%s", pop3_cmds[cmd].word);
 }
 
 /* "+OK" or "-ERR", then a space or the end of the line. */
@@ -82,6 +80,16 @@ pop3_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 	}
 	*outcome = ok ? DO_POSITIVE : DO_NEGATIVE;
 	return DL_FINAL;
+}
+
+/* POP3 has no unsolicited responses and no closing notice: a line
+ * before its command answers nothing we sent. */
+static enum dialect_early
+pop3_early(const char *line, size_t len)
+{
+	(void)line;
+	(void)len;
+	return DE_UNSOLICITED;
 }
 
 static void
@@ -133,8 +141,10 @@ const struct dialect dialect_pop3 = {
 	.lines_max = 256,
 	.reply_max = 64 * 1024,
 	.starttls_name = "STLS",
+	.cmds = pop3_cmds,
 	.login_cap = "USER",
 	.format = pop3_format,
 	.judge = pop3_judge,
 	.caps = pop3_caps,
+	.early = pop3_early,
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * SMTP as a table: commands, the reply judge (RFC 5321 4.2: "ddd-" lines
- * continue a reply, "ddd " or a bare "ddd" ends it) and the EHLO keyword
+ * SMTP as a table: commands with the code that answers each, the reply
+ * judge (RFC 5321 4.2: "ddd-" lines continue a reply, "ddd " or a bare
+ * "ddd" ends it, every line carries the same code) and the EHLO keyword
  * parser (RFC 5321 4.1.1.1, RFC 3207 STARTTLS, RFC 4954 AUTH).
  */
 #include "config.h"
@@ -19,30 +20,33 @@ static const struct dialect_service smtp_services[] = {
 	{ NULL, 0, MODE_PLAIN }
 };
 
+/* The one positive code that answers each command (RFC 5321 4.3.2,
+ * RFC 3207 4): any other 2xx/3xx is not a go-ahead. */
+static const struct dialect_command smtp_cmds[DC_LAST] = {
+	[DC_GREETING] = { NULL, 220 },
+	[DC_CAPA] = { "EHLO", 250 },
+	[DC_HELO] = { "HELO", 250 },
+	[DC_STARTTLS] = { "STARTTLS", 220 },
+	[DC_QUIT] = { "QUIT", 221 },
+};
+
 static int
 smtp_format(enum dialect_cmd cmd, struct dialect_state *st,
     const char *ehlo_name, char *buf, size_t size)
 {
 	int	n;
 
-	switch (cmd) {
-	case DC_GREETING:
-		return 0;
-	case DC_CAPA:
-		n = snprintf(buf, size, "EHLO %s", ehlo_name);
-		break;
-	case DC_HELO:
-		n = snprintf(buf, size, "HELO %s", ehlo_name);
-		break;
-	case DC_STARTTLS:
-		n = snprintf(buf, size, "STARTTLS");
-		break;
-	case DC_QUIT:
-		n = snprintf(buf, size, "QUIT");
-		break;
-	default:
+	if ((unsigned int)cmd >= DC_LAST)
 		return -1;
-	}
+	if (cmd == DC_GREETING)
+		return 0;
+	if (smtp_cmds[cmd].word == NULL)
+		return -1;
+	if (cmd == DC_CAPA || cmd == DC_HELO)
+		n = snprintf(buf, size, "%s %s", smtp_cmds[cmd].word,
+		    ehlo_name);
+	else
+		n = snprintf(buf, size, "%s", smtp_cmds[cmd].word);
 	st->seq++;
 	if (n < 0 || (size_t)n >= size)
 		return -1;
@@ -69,8 +73,11 @@ smtp_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 		*outcome = DO_MALFORMED;
 		return DL_FINAL;
 	}
-	if (st->first_line)
+	if (st->first_line) {
 		st->code = code;
+		st->code2 = 0;
+	} else if (code != st->code && st->code2 == 0)
+		st->code2 = code;
 	st->first_line = false;
 	if (len > 3 && line[3] == '-')
 		return DL_MORE;
@@ -78,20 +85,44 @@ smtp_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 		*outcome = DO_MALFORMED;
 		return DL_FINAL;
 	}
-	/* RFC 5321 4.2.1: the code of the last line decides. */
+	/* RFC 5321 4.2.1: every line of a reply carries the same code; a
+	 * change means we cannot tell which one is the answer. */
+	if (st->code2 != 0) {
+		*outcome = DO_MIXED;
+		return DL_FINAL;
+	}
+	/* RFC 5321 3.8: 421 closes the channel, as an answer to anything. */
+	if (code == 421) {
+		*outcome = DO_BYE;
+		return DL_FINAL;
+	}
 	switch (code / 100) {
 	case 2:
-		*outcome = DO_POSITIVE;
+		*outcome = (unsigned int)cmd < DC_LAST &&
+		    smtp_cmds[cmd].code != 0 && smtp_cmds[cmd].code != code ?
+		    DO_UNEXPECTED : DO_POSITIVE;
 		break;
 	case 3:
 		*outcome = DO_INTERMEDIATE;
 		break;
-	default:
+	case 4:
+	case 5:
 		*outcome = DO_NEGATIVE;
 		break;
+	default:
+		*outcome = DO_UNEXPECTED;	/* 1yz: not used by SMTP */
+		break;
 	}
-	st->code = code;
 	return DL_FINAL;
+}
+
+/* A reply line before its command: only a 421 may come unasked. */
+static enum dialect_early
+smtp_early(const char *line, size_t len)
+{
+	if (smtp_code(line, len) == 421)
+		return DE_CLOSING;
+	return DE_UNSOLICITED;
 }
 
 /* Add each SASL mechanism of "AUTH PLAIN LOGIN" or the pre-RFC 4954
@@ -150,8 +181,10 @@ const struct dialect dialect_smtp = {
 	.lines_max = 256,
 	.reply_max = 64 * 1024,
 	.starttls_name = "STARTTLS",
+	.cmds = smtp_cmds,
 	.has_helo = true,
 	.format = smtp_format,
 	.judge = smtp_judge,
 	.caps = smtp_caps,
+	.early = smtp_early,
 };

@@ -51,7 +51,8 @@ static const struct {
 	{ TR_F_CUT, "cut" },
 	{ TR_F_TRUNCATED, "truncated" },
 	{ TR_F_ERROR, "error" },
-	{ TR_F_INJECTED, "injected" }
+	{ TR_F_INJECTED, "injected" },
+	{ TR_F_UNSOLICITED, "unsolicited" }
 };
 
 static const char *const oj_tones[] = {
@@ -336,8 +337,8 @@ oj_transcript(struct oj *o, const struct transcript *tr)
 		oj_str(o, "sec", transcript_sec_name(e->sec));
 		oj_flags(o, "flags", e->flags, ~0, "cut");
 		oj_key(o, "text");
-		json_escape_str(o->fp, e->data, e->data != NULL ? e->len : 0,
-		    0);
+		json_escape_str(o->fp, e->data, e->data != NULL ?
+		    transcript_event_text_len(e) : 0, 0);
 		oj_key(o, "raw_b64");
 		json_b64(o->fp, e->data, e->data != NULL ? e->len : 0);
 		oj_close(o, '}');
@@ -411,6 +412,8 @@ oj_cell(struct oj *o, const struct run *run, const struct run_addr *a,
 	oj_mstr(o, "non_tls_data", &f->non_tls_data, 0);
 	oj_mstr_b64(o, "non_tls_data_raw_b64", &f->non_tls_data);
 	oj_bool(o, "wrong_mode_inferred", f->wrong_mode_inferred);
+	oj_bool(o, "login_in_clear", f->login_in_clear);
+	oj_bool(o, "implicit_port_plaintext", f->implicit_port_plaintext);
 	oj_flags(o, "protocol_violations", f->line_flags,
 	    TR_F_BARE_LF | TR_F_BARE_CR | TR_F_NUL | TR_F_CUT, "line_cut");
 	oj_tls(o, &f->tls);

@@ -413,13 +413,15 @@ ot_transcript(struct ot *o, const struct transcript *tr)
 		snprintf(t, sizeof t, "+%sms", ms);
 		snprintf(head, sizeof head, "    %11s %-3s %s%s", t,
 		    transcript_dir_tag(e->dir), ot_sec_mark(e->sec),
-		    (e->flags & TR_F_INJECTED) ? " [injected]" : "");
-		if (e->len == 0)
+		    (e->flags & TR_F_INJECTED) ? " [injected]" :
+		    (e->flags & TR_F_UNSOLICITED) ? " [unasked]" : "");
+		if (transcript_event_text_len(e) == 0)
 			ot_rtrim(head);
 		fputs(head, o->fp);
-		if (e->len > 0) {
+		if (transcript_event_text_len(e) > 0) {
 			fputc(' ', o->fp);
-			ot_san(o, e->data, e->len, o->san, OT_LINE_MAX);
+			ot_san(o, e->data, transcript_event_text_len(e), o->san,
+			    OT_LINE_MAX);
 		}
 		if (e->flags & TR_F_CUT)
 			fputs(" [cut]", o->fp);

@@ -3,8 +3,10 @@
  * One connection probing one cell: a state machine that owns its socket,
  * TLS session, pingpong and transcript for its whole life.  Modes differ
  * only in where the TLS step sits.  Every phase has an absolute deadline;
- * every failure becomes a status, a reason and a transcript event.  It
- * never blocks, prints or exits, and holds no protocol strings.
+ * every failure becomes a status, a reason and a transcript event.  A
+ * reply counts only for the command it answers: what the server says
+ * before being asked ends the probe.  It never blocks, prints or exits,
+ * and holds no protocol strings.
  */
 #include "config.h"
 
@@ -57,11 +59,15 @@ struct probe {
 	bool			 grace_armed;	/* step timer is the grace */
 	enum probe_status	 final_status;	/* status once QUIT is done */
 	bool			 have_final;	/* final_status is set */
+	enum io_res		 pending_io;	/* EOF/error met by a drain,
+						 * IO_DONE: none */
+	int			 pending_errno;	/* its errno */
 };
 
 static void	probe_io(int, short, void *);
 static void	probe_enter(struct probe *, enum probe_state);
 static void	probe_pump(struct probe *);
+static enum io_res probe_read(struct probe *, void *, size_t, size_t *);
 
 static uint64_t
 probe_t(const struct probe *p)
@@ -232,22 +238,38 @@ probe_finish(struct probe *p, enum probe_status st, const char *reason)
 	probe_end(p, st, "%s", reason);
 }
 
-/* The server's words for a reason: the first line, capped. */
+/* The server's words for a reason: raw bytes up to the first line end,
+ * capped (reasons may quote raw text; the outputs sanitise). */
 static void
-probe_quote(const struct pp_reply *r, char *buf, size_t size)
+probe_quote_raw(const char *p, size_t n, char *buf, size_t size)
 {
-	size_t	n;
+	const char	*nl;
 
 	buf[0] = '\0';
-	if (r == NULL || r->nlines == 0)
+	if (p == NULL)
 		return;
-	n = r->lines[r->nlines - 1].n;
+	nl = memchr(p, '\n', n);
+	if (nl != NULL)
+		n = (size_t)(nl - p);
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
 	if (n > 160)
 		n = 160;
 	if (n >= size)
 		n = size - 1;
-	memcpy(buf, r->lines[r->nlines - 1].p, n);
+	memcpy(buf, p, n);
 	buf[n] = '\0';
+}
+
+/* The last line of a reply, quoted. */
+static void
+probe_quote(const struct pp_reply *r, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (r == NULL || r->nlines == 0)
+		return;
+	probe_quote_raw(r->lines[r->nlines - 1].p, r->lines[r->nlines - 1].n,
+	    buf, size);
 }
 
 static void
@@ -434,10 +456,73 @@ probe_start(struct probe *p)
 	return 0;
 }
 
+/* Read what the server already sent, without waiting, so that bytes that
+ * came before a command are seen as such.  Over TLS this reads records
+ * mbedTLS may already hold too.  A close or an error is kept for the
+ * dialogue to act on in its turn. */
+static void
+probe_drain(struct probe *p)
+{
+	char		buf[PROBE_READ_CHUNK];
+	size_t		room, n;
+	enum io_res	r;
+	int		i;
+
+	for (i = 0; i < PROBE_READS_PER_WAKE && p->pending_io == IO_DONE &&
+	    p->fd != -1 && p->pp != NULL; i++) {
+		room = pingpong_room(p->pp);
+		if (room == 0)
+			return;
+		if (room > sizeof buf)
+			room = sizeof buf;
+		r = probe_read(p, buf, room, &n);
+		if (r == IO_WANT_READ || r == IO_WANT_WRITE)
+			return;
+		if (r != IO_DONE) {
+			p->pending_io = r;
+			p->pending_errno = errno;
+			return;
+		}
+		pingpong_set_time(p->pp, probe_t(p));
+		(void)pingpong_append(p->pp, buf, n);
+	}
+}
+
+/* Before cmd goes out: did the server speak before being asked (RFC 5321
+ * 4.3.1 and 2.2 of RFC 9051: a reply answers a command we sent)?  Ends
+ * the probe in state s and returns true if so. */
+static bool
+probe_unasked(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
+{
+	const struct mstr	*m;
+	enum pp_early		 e;
+	char			 q[200];
+
+	probe_drain(p);
+	e = pingpong_early(p->pp, true);
+	if (e == PP_EARLY_NONE)
+		return false;
+	m = pingpong_early_line(p->pp);
+	probe_quote_raw(m != NULL ? m->p : NULL, m != NULL ? m->n : 0, q,
+	    sizeof q);
+	probe_set_state(p, s);
+	if (e == PP_EARLY_CLOSING)
+		probe_end(p, ST_SERVICE_REFUSED, "server closed the session: "
+		    "%s", q);
+	else
+		probe_end(p, ST_PROTOCOL_ERROR, "reply to a command we did not "
+		    "send: server sent \"%s\" before %s", q,
+		    dialect_cmd_word(p->spec.dialect, cmd));
+	return true;
+}
+
 /* Send cmd and wait for its reply in state s. */
 static void
 probe_command(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
 {
+	/* QUIT was checked before the verdict was published. */
+	if (s != PS_QUIT && probe_unasked(p, s, cmd))
+		return;
 	probe_set_state(p, s);
 	probe_arm_step(p, s == PS_QUIT && p->spec.limits.step_us >
 	    PROBE_QUIT_US ? PROBE_QUIT_US : p->spec.limits.step_us);
@@ -461,6 +546,9 @@ probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
 	va_list	ap;
 	char	*reason;
 
+	/* The verdict stands only if nothing came unasked. */
+	if (probe_unasked(p, p->state, DC_QUIT))
+		return;
 	va_start(ap, fmt);
 	reason = probe_vfmt(fmt, ap);
 	va_end(ap);
@@ -607,6 +695,19 @@ probe_login_offered(const struct probe *p)
 	    d->login_cap);
 }
 
+/* Is this port meant for implicit TLS (RFC 8314 3.3: 465, 993, 995)? */
+static bool
+probe_implicit_port(const struct probe *p)
+{
+	const struct dialect_service	*sv;
+	const struct dialect		*d;
+
+	sv = dialect_service_by_name(p->spec.service, &d);
+	if (sv == NULL || d != p->spec.dialect)
+		sv = dialect_service_by_port(p->spec.port, &d);
+	return sv != NULL && d == p->spec.dialect && sv->native == MODE_TLS;
+}
+
 /* What a mail client would get on this cell once capabilities are known:
  * plain and TLS cells are done; STARTTLS cells go on. */
 static void
@@ -614,7 +715,7 @@ probe_after_caps(struct probe *p)
 {
 	struct probe_facts	*f = &p->facts;
 	const char		*login;
-	char			 probs[160];
+	char			 probs[160], port[96];
 
 	if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
 		if (f->caps_before_known && !f->starttls_offered) {
@@ -631,14 +732,28 @@ probe_after_caps(struct probe *p)
 		return;
 	}
 	if (!p->tls_done) {
-		if (f->login_disabled_before)
+		/* Issue 7: a password in clear is never a quiet ok. */
+		f->login_in_clear = f->caps_before_known &&
+		    probe_login_offered(p);
+		f->implicit_port_plaintext = p->spec.mode == MODE_PLAIN &&
+		    probe_implicit_port(p);
+		port[0] = '\0';
+		if (f->implicit_port_plaintext)
+			snprintf(port, sizeof port, " on port %u, which is "
+			    "meant for implicit TLS (RFC 8314 3.3)",
+			    p->spec.port);
+		if (f->login_in_clear)
+			login = ", but the server offers a password login "
+			    "without encryption: the password would travel "
+			    "unencrypted";
+		else if (f->login_disabled_before)
 			login = "; login is disabled without TLS";
-		else if (probe_login_offered(p))
-			login = "";
-		else
+		else if (f->caps_before_known)
 			login = "; no login offered without TLS";
-		probe_quit(p, ST_OK, "plaintext session works%s%s", login,
-		    f->starttls_offered ? " (STARTTLS offered)" : "");
+		else
+			login = "";
+		probe_quit(p, ST_OK, "plaintext session works%s%s%s", port,
+		    login, f->starttls_offered ? " (STARTTLS offered)" : "");
 		return;
 	}
 	probe_problems(f, probs, sizeof probs);
@@ -648,6 +763,36 @@ probe_after_caps(struct probe *p)
 	    f->tls.version[0] != '\0' ? f->tls.version : "TLS",
 	    f->tls.verified ? "verified" : "NOT trusted",
 	    probs[0] != '\0' ? " (" : "", probs, probs[0] != '\0' ? ")" : "");
+}
+
+/* A reply that is not an answer to cmd: protocol_error with the cause. */
+static void
+probe_bad_reply(struct probe *p, const struct pp_reply *r,
+    enum dialect_cmd cmd, const char *q)
+{
+	const char	*w = dialect_cmd_word(p->spec.dialect, cmd);
+
+	switch (r->outcome) {
+	case DO_MIXED:
+		/* RFC 5321 4.2.1: one code per reply. */
+		probe_end(p, ST_PROTOCOL_ERROR, "reply lines carry different "
+		    "codes (%d, %d) in the answer to %s: %s", r->code,
+		    r->code2, cmd == DC_GREETING ? "our connection" : w, q);
+		break;
+	case DO_UNSOLICITED:
+		probe_end(p, ST_PROTOCOL_ERROR, "reply to a command we did not "
+		    "send: server sent \"%s\" while %s was pending", q,
+		    cmd == DC_GREETING ? "the greeting" : w);
+		break;
+	default:
+		if (cmd == DC_GREETING)
+			probe_end(p, ST_PROTOCOL_ERROR, "greeting is not %s: "
+			    "%s", p->spec.dialect->label, q);
+		else
+			probe_end(p, ST_PROTOCOL_ERROR, "unexpected reply to "
+			    "%s: %s", w, q);
+		break;
+	}
 }
 
 static void
@@ -689,8 +834,7 @@ probe_on_greeting(struct probe *p, const struct pp_reply *r)
 		    q);
 		return;
 	default:
-		probe_end(p, ST_PROTOCOL_ERROR, "greeting is not %s: %s",
-		    p->spec.dialect->label, q);
+		probe_bad_reply(p, r, DC_GREETING, q);
 		return;
 	}
 	/* IMAP may list capabilities in the greeting (RFC 9051 7.1). */
@@ -733,8 +877,7 @@ probe_on_capa(struct probe *p, const struct pp_reply *r)
 		    "%s", q);
 		return;
 	default:
-		probe_end(p, ST_PROTOCOL_ERROR, "unexpected reply to the "
-		    "capability command: %s", q);
+		probe_bad_reply(p, r, DC_CAPA, q);
 		return;
 	}
 	probe_after_caps(p);
@@ -746,9 +889,20 @@ probe_on_helo(struct probe *p, const struct pp_reply *r)
 	char	q[200];
 
 	probe_quote(r, q, sizeof q);
-	if (r->outcome != DO_POSITIVE) {
-		probe_end(p, ST_SERVICE_REFUSED, "server refused EHLO and "
-		    "HELO: %s", q);
+	switch (r->outcome) {
+	case DO_POSITIVE:
+		break;
+	case DO_NEGATIVE:
+		probe_end(p, ST_SERVICE_REFUSED, "server refused %s and %s: %s",
+		    dialect_cmd_word(p->spec.dialect, DC_CAPA),
+		    dialect_cmd_word(p->spec.dialect, DC_HELO), q);
+		return;
+	case DO_BYE:
+		probe_end(p, ST_SERVICE_REFUSED, "server closed the session: "
+		    "%s", q);
+		return;
+	default:
+		probe_bad_reply(p, r, DC_HELO, q);
 		return;
 	}
 	p->facts.helo_fallback = true;
@@ -780,16 +934,17 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 		    "%s", q);
 		return;
 	case DO_BYE:
-		probe_end(p, ST_STARTTLS_REJECTED, "server closed the session "
+		/* A closing notice (421, * BYE) ends the service. */
+		probe_end(p, ST_SERVICE_REFUSED, "server closed the session "
 		    "instead of starting TLS: %s", q);
 		return;
 	case DO_INTERMEDIATE:
-		probe_end(p, ST_PROTOCOL_ERROR, "STARTTLS answered with a "
-		    "continuation, not a go-ahead: %s", q);
+		probe_end(p, ST_PROTOCOL_ERROR, "%s answered with a "
+		    "continuation, not a go-ahead: %s",
+		    dialect_cmd_word(p->spec.dialect, DC_STARTTLS), q);
 		return;
 	default:
-		probe_end(p, ST_PROTOCOL_ERROR, "unexpected reply to STARTTLS: "
-		    "%s", q);
+		probe_bad_reply(p, r, DC_STARTTLS, q);
 		return;
 	}
 	/* RFC 3207 4.2, CVE-2011-0411: nothing may cross the boundary. */
@@ -798,6 +953,15 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 		mstr_set(&f->injected, extra, n);
 		transcript_add(p->tr, probe_t(p), TR_SERVER, TR_SEC_PLAIN,
 		    TR_F_INJECTED, extra, n);
+		probe_quote_raw(extra, n, q, sizeof q);
+		if (p->spec.dialect->early(q, strlen(q)) == DE_CLOSING) {
+			/* RFC 9051 7.1.5: BYE may come at any time. */
+			probe_end(p, ST_SERVICE_REFUSED, "server closed the "
+			    "session right after the %s go-ahead: %s",
+			    dialect_cmd_word(p->spec.dialect, DC_STARTTLS),
+			    q);
+			return;
+		}
 		for (i = 0; i < n; i++)
 			off += extra[i] == '\n';
 		probe_end(p, ST_PROTOCOL_ERROR, "server sent data after the "
@@ -873,6 +1037,11 @@ probe_handshake_failed(struct probe *p, enum io_res r)
 			probe_end(p, ST_WRONG_MODE, "server greeted in "
 			    "plaintext (%s) instead of a TLS handshake: this "
 			    "port does not speak implicit TLS", q);
+			return;
+		}
+		if (p->spec.dialect->early(q, strlen(q)) == DE_CLOSING) {
+			probe_end(p, ST_SERVICE_REFUSED, "server closed the "
+			    "session instead of starting TLS: %s", q);
 			return;
 		}
 		probe_end(p, ST_TLS_FAILED, "server sent plaintext (%s) "
@@ -1012,7 +1181,12 @@ probe_dialogue(struct probe *p)
 			}
 			if (room > sizeof buf)
 				room = sizeof buf;
-			r = probe_read(p, buf, room, &n);
+			if (p->pending_io != IO_DONE) {
+				/* Met by a drain: act on it now. */
+				r = p->pending_io;
+				errno = p->pending_errno;
+			} else
+				r = probe_read(p, buf, room, &n);
 			if (r == IO_WANT_READ || r == IO_WANT_WRITE) {
 				probe_watch(p, r == IO_WANT_READ ?
 				    POLLIN : POLLOUT);
@@ -1036,6 +1210,11 @@ probe_dialogue(struct probe *p)
 		}
 		if (fr == PP_REPLY) {
 			p->facts.line_flags |= pingpong_reply(p->pp)->flags;
+			/* Log lines that came with the reply but answer nothing
+			 * yet now, in their order; judged before the next
+			 * command (after STARTTLS they are injected data). */
+			if (p->state != PS_STARTTLS && p->state != PS_QUIT)
+				(void)pingpong_early(p->pp, false);
 			probe_on_reply(p);
 			probe_changed(p);
 			i = 0;	/* progress: a new phase */

@@ -2,7 +2,9 @@
 /*
  * libFuzzer target: server bytes through the pingpong engine and every
  * dialect's judge and capability parser, for every command, fed in pieces
- * whose sizes come from the input.  Any crash, leak or UB is a bug.
+ * whose sizes come from the input; after each reply the rest is judged as
+ * bytes that came before the next command (pingpong_early), as the probe
+ * does.  Any crash, leak or UB is a bug.
  */
 #include "config.h"
 
@@ -30,6 +32,7 @@ fuzz_one(const struct dialect *d, enum dialect_cmd cmd, const uint8_t *p,
 
 	tr = transcript_new(64 * 1024, 500);
 	pp = pingpong_new(d, tr, "fuzz.example");
+	pingpong_set_tag_prefix(pp, "a");	/* guessable on purpose */
 	pingpong_send(pp, cmd);
 	while (off < n && f != PP_ERROR && replies < 8) {
 		k = n - off < step ? n - off : step;
@@ -44,6 +47,10 @@ fuzz_one(const struct dialect *d, enum dialect_cmd cmd, const uint8_t *p,
 			memset(&c, 0, sizeof c);
 			d->caps(cmd, r->lines, r->nlines, &c);
 			dialect_caps_clear(&c);
+			(void)pingpong_early(pp, false);
+			(void)pingpong_early_line(pp);
+			if ((replies & 1) == 0)
+				(void)pingpong_early(pp, true);
 			pingpong_send(pp, cmd);
 			f = pingpong_process(pp);
 		}

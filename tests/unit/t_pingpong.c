@@ -3,6 +3,9 @@
  * The reply parsers of SMTP, POP3 and IMAP through the shared pingpong
  * engine: each canned reply is fed whole, split at every byte offset and
  * byte by byte, and must give the same reply, capabilities and leftover.
+ * Replies are tied to their command: expected codes per command, one code
+ * per SMTP reply, only our own IMAP tag, closing notices, and bytes that
+ * came before a command are never its reply (and are logged in order).
  */
 #include "config.h"
 
@@ -53,7 +56,7 @@ static const struct pp_case cases[] = {
 	{ "smtp bare code", S, DC_GREETING, "220\r\n", 0,
 	    EF_REPLY, DO_POSITIVE, 1, 220, 0, 0, NULL, NULL, -1, -1, NULL },
 	{ "smtp 421 greeting", S, DC_GREETING, "421 busy, try later\r\n", 0,
-	    EF_REPLY, DO_NEGATIVE, 1, 421, 0, 0, NULL, NULL, -1, -1, NULL },
+	    EF_REPLY, DO_BYE, 1, 421, 0, 0, NULL, NULL, -1, -1, NULL },
 	{ "smtp 554 greeting", S, DC_GREETING, "554 go away\r\n", 0,
 	    EF_REPLY, DO_NEGATIVE, 1, 554, 0, 0, NULL, NULL, -1, -1, NULL },
 	{ "smtp not smtp", S, DC_GREETING, "+OK pop3 ready\r\n", 0,
@@ -160,7 +163,59 @@ static const struct pp_case cases[] = {
 	{ "imap bye mid-command", I, DC_STARTTLS, "* BYE shutting down\r\n", 0,
 	    EF_REPLY, DO_BYE, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
 	{ "imap other tag", I, DC_CAPA, "zz OK who\r\n", 0,
+	    EF_REPLY, DO_UNSOLICITED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap tag that starts with ours", I, DC_CAPA, "a1x OK who\r\n", 0,
+	    EF_REPLY, DO_UNSOLICITED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap next tag guessed", I, DC_CAPA, "a2 OK early\r\n", 0,
+	    EF_REPLY, DO_UNSOLICITED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap tag glued to status", I, DC_CAPA, "a1OK\r\n", 0,
 	    EF_REPLY, DO_MALFORMED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap not a status", I, DC_CAPA, "hello there\r\n", 0,
+	    EF_REPLY, DO_MALFORMED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap tagged greeting", I, DC_GREETING, "a1 OK hi\r\n", 0,
+	    EF_REPLY, DO_UNSOLICITED, 1, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "imap bye after untagged data", I, DC_CAPA,
+	    "* CAPABILITY IMAP4rev1\r\n* BYE going\r\na1 OK\r\n", 0,
+	    EF_REPLY, DO_BYE, 2, 0, 7, 0, NULL, NULL, -1, -1, NULL },
+	/* Each SMTP command has the one positive code that answers it. */
+	{ "smtp 250 to STARTTLS", S, DC_STARTTLS, "250 2.0.0 ok\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 220 to EHLO", S, DC_CAPA, "220 mx.example ESMTP\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 220, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 220 to HELO", S, DC_HELO, "220 mx.example ESMTP\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 220, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 250 to HELO", S, DC_HELO, "250 mx.example\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 1, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 250 greeting", S, DC_GREETING, "250 hello\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 221 to QUIT", S, DC_QUIT, "221 2.0.0 bye\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 1, 221, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 250 to QUIT", S, DC_QUIT, "250 ok\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 1yz", S, DC_CAPA, "150 what\r\n", 0,
+	    EF_REPLY, DO_UNEXPECTED, 1, 150, 0, 0, NULL, NULL, -1, -1, NULL },
+	/* RFC 5321 4.2.1: one code for every line of a reply. */
+	{ "smtp mixed 250/550", S, DC_CAPA, "250-ok\r\n550 no\r\n", 0,
+	    EF_REPLY, DO_MIXED, 2, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp mixed 454/220", S, DC_STARTTLS,
+	    "454-4.7.0 TLS not available\r\n220 go ahead\r\n", 0,
+	    EF_REPLY, DO_MIXED, 2, 454, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp mixed 550/250", S, DC_CAPA,
+	    "550-mx STARTTLS\r\n250 ok\r\n", 0,
+	    EF_REPLY, DO_MIXED, 2, 550, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp mixed in the middle", S, DC_CAPA,
+	    "250-a\r\n251-b\r\n250 c\r\n", 0,
+	    EF_REPLY, DO_MIXED, 3, 250, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp mixed greeting", S, DC_GREETING, "220-hi\r\n554 no\r\n", 0,
+	    EF_REPLY, DO_MIXED, 2, 220, 0, 0, NULL, NULL, -1, -1, NULL },
+	/* RFC 5321 3.8: 421 closes, as the answer to anything. */
+	{ "smtp 421 to EHLO", S, DC_CAPA, "421 4.3.2 shutting down\r\n", 0,
+	    EF_REPLY, DO_BYE, 1, 421, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 421 to STARTTLS", S, DC_STARTTLS, "421-4.3.2 going\r\n"
+	    "421 down\r\n", 0,
+	    EF_REPLY, DO_BYE, 2, 421, 0, 0, NULL, NULL, -1, -1, NULL },
+	{ "smtp 550 to EHLO", S, DC_CAPA, "550 no\r\n", 0,
+	    EF_REPLY, DO_NEGATIVE, 1, 550, 0, 0, NULL, NULL, -1, -1, NULL },
 	{ "imap starttls injection", I, DC_STARTTLS,
 	    "a1 OK Begin TLS\r\n* CAPABILITY IMAP4rev1\r\n", 0,
 	    EF_REPLY, DO_POSITIVE, 1, 0, 24, 0, NULL, NULL, -1, -1, NULL },
@@ -209,6 +264,7 @@ run_case(const struct pp_case *c, const size_t *cuts, size_t ncuts,
 	memset(res, 0, sizeof *res);
 	tr = transcript_new(1 << 20, 10000);
 	pp = pingpong_new(c->d, tr, "client.example");
+	pingpong_set_tag_prefix(pp, "a");
 	pingpong_send(pp, c->cmd);
 	n = c->inlen != 0 ? c->inlen : strlen(c->in);
 	for (i = 0; i <= ncuts; i++) {
@@ -362,6 +418,7 @@ check_commands(void)
 
 	tr = transcript_new(1 << 16, 1000);
 	pp = pingpong_new(&dialect_imap, tr, "x");
+	pingpong_set_tag_prefix(pp, "a");
 	pingpong_send(pp, DC_GREETING);
 	pingpong_send(pp, DC_CAPA);
 	pingpong_send(pp, DC_STARTTLS);
@@ -385,6 +442,314 @@ check_commands(void)
 	transcript_free(tr);
 }
 
+/*
+ * Bytes that arrive after a reply and before the next command: fed after
+ * the reply at a later time, then judged as the next command goes out.
+ */
+struct early_case {
+	const char		*name;		/* test label */
+	const struct dialect	*d;		/* protocol */
+	enum dialect_cmd	 cmd;		/* command answered first */
+	const char		*in;		/* its reply, then the rest */
+	enum dialect_outcome	 outcome;	/* of the reply */
+	enum pp_early		 early;		/* what the rest is */
+	const char		*line;		/* the line behind it */
+	const char		*next;		/* reply to the next command:
+						 * EHLO after the greeting,
+						 * STARTTLS after EHLO, QUIT
+						 * after STARTTLS */
+	enum dialect_outcome	 next_outcome;	/* its outcome */
+	int			 next_lines;	/* and lines */
+};
+
+static const struct early_case early_cases[] = {
+	{ "smtp second greeting", S, DC_GREETING,
+	    "220 mx ESMTP\r\n220 mx again\r\n", DO_POSITIVE,
+	    PP_EARLY_UNSOLICITED, "220 mx again",
+	    "250-mx\r\n250 STARTTLS\r\n", DO_POSITIVE, 2 },
+	{ "smtp go-ahead before STARTTLS", S, DC_CAPA,
+	    "250-mx\r\n250 STARTTLS\r\n220 go ahead\r\n", DO_POSITIVE,
+	    PP_EARLY_UNSOLICITED, "220 go ahead",
+	    "220 2.0.0 ready\r\n", DO_POSITIVE, 1 },
+	{ "smtp 421 unasked", S, DC_GREETING,
+	    "220 mx\r\n421 4.3.2 bye\r\n", DO_POSITIVE,
+	    PP_EARLY_CLOSING, "421 4.3.2 bye",
+	    "250 mx\r\n", DO_POSITIVE, 1 },
+	{ "smtp 421 outranks an unasked reply", S, DC_GREETING,
+	    "220 mx\r\n250 x\r\n421 bye\r\n", DO_POSITIVE,
+	    PP_EARLY_CLOSING, "421 bye", "250 mx\r\n", DO_POSITIVE, 1 },
+	{ "smtp start of a line unasked", S, DC_GREETING,
+	    "220 mx\r\n25", DO_POSITIVE, PP_EARLY_UNSOLICITED, "25",
+	    "250 mx\r\n", DO_POSITIVE, 1 },
+	{ "smtp nothing unasked", S, DC_GREETING, "220 mx\r\n", DO_POSITIVE,
+	    PP_EARLY_NONE, NULL, "250 mx\r\n", DO_POSITIVE, 1 },
+	{ "pop3 second +OK", P, DC_GREETING, "+OK hi\r\n+OK again\r\n",
+	    DO_POSITIVE, PP_EARLY_UNSOLICITED, "+OK again",
+	    "+OK\r\nSTLS\r\n.\r\n", DO_POSITIVE, 3 },
+	{ "imap tagged OK before any command", I, DC_GREETING,
+	    "* OK hi\r\na1 OK CAPABILITY completed\r\n", DO_POSITIVE,
+	    PP_EARLY_UNSOLICITED, "a1 OK CAPABILITY completed",
+	    "a1 OK done\r\n", DO_POSITIVE, 1 },
+	{ "imap continuation before any command", I, DC_GREETING,
+	    "* OK hi\r\n+ go\r\n", DO_POSITIVE, PP_EARLY_UNSOLICITED,
+	    "+ go", "a1 OK done\r\n", DO_POSITIVE, 1 },
+	{ "imap untagged data may come any time", I, DC_GREETING,
+	    "* OK hi\r\n* OK [ALERT] x\r\n", DO_POSITIVE, PP_EARLY_NONE,
+	    NULL, "* CAPABILITY IMAP4rev1\r\na1 OK done\r\n", DO_POSITIVE,
+	    2 },
+	{ "imap untagged literal is skipped", I, DC_GREETING,
+	    "* OK hi\r\n* X {5}\r\na1 OK\r\n", DO_POSITIVE, PP_EARLY_NONE,
+	    NULL, "a1 OK done\r\n", DO_POSITIVE, 1 },
+	{ "imap start of untagged data stays", I, DC_GREETING,
+	    "* OK hi\r\n* CAPA", DO_POSITIVE, PP_EARLY_NONE, NULL,
+	    "BILITY IMAP4rev1\r\na1 OK done\r\n", DO_POSITIVE, 2 },
+	{ "imap BYE unasked", I, DC_GREETING, "* OK hi\r\n* BYE going\r\n",
+	    DO_POSITIVE, PP_EARLY_CLOSING, "* BYE going",
+	    "a1 OK done\r\n", DO_POSITIVE, 1 },
+	{ "imap BYE after STARTTLS OK", I, DC_STARTTLS,
+	    "a1 OK begin TLS\r\n* BYE no\r\n", DO_POSITIVE, PP_EARLY_CLOSING,
+	    "* BYE no", "a2 OK done\r\n", DO_POSITIVE, 1 },
+};
+
+struct early_result {
+	enum pp_feed		 feed;		/* of the first reply */
+	enum dialect_outcome	 outcome;	/* its outcome */
+	enum pp_early		 early;		/* finding */
+	char			 line[256];	/* line behind it */
+	enum pp_feed		 next_feed;	/* of the next reply */
+	enum dialect_outcome	 next_outcome;	/* its outcome */
+	int			 next_lines;	/* its lines */
+	char			 order[512];	/* transcript: "dir@t|..." */
+};
+
+/* The probe's way: feed until a reply, then the rest arrives at a later
+ * time (a new read each piece), then the next command goes out. */
+static void
+run_early(const struct early_case *c, const size_t *cuts, size_t ncuts,
+    struct early_result *res)
+{
+	struct transcript	*tr;
+	struct pingpong		*pp;
+	const struct tr_event	*e;
+	const struct mstr	*m;
+	size_t			 n, i, from = 0, to, off = 0;
+	enum pp_feed		 f = PP_NEED_MORE;
+	uint64_t		 t = 100;
+
+	memset(res, 0, sizeof *res);
+	tr = transcript_new(1 << 20, 10000);
+	pp = pingpong_new(c->d, tr, "client.example");
+	pingpong_set_tag_prefix(pp, "a");
+	pingpong_send(pp, DC_GREETING);
+	pingpong_send(pp, c->cmd);		/* IMAP: tag a1 */
+	n = strlen(c->in);
+	for (i = 0; i <= ncuts; i++) {
+		to = i < ncuts ? cuts[i] : n;
+		if (to < from)
+			continue;
+		pingpong_set_time(pp, t++);
+		if (f == PP_REPLY)
+			pingpong_append(pp, c->in + from, to - from);
+		else
+			f = pingpong_feed(pp, c->in + from, to - from);
+		if (f == PP_REPLY && res->feed != PP_REPLY) {
+			res->feed = f;
+			res->outcome = pingpong_reply(pp)->outcome;
+			/* What the probe does when it takes a reply. */
+			(void)pingpong_early(pp, false);
+		}
+		from = to;
+	}
+	pingpong_set_time(pp, 1000);
+	res->early = pingpong_early(pp, true);
+	m = pingpong_early_line(pp);
+	snprintf(res->line, sizeof res->line, "%s", m != NULL ? m->p : "");
+	/* The next command of the dialogue (IMAP: tag a1 or a2). */
+	pingpong_send(pp, c->cmd == DC_GREETING ? DC_CAPA :
+	    c->cmd == DC_CAPA ? DC_STARTTLS : DC_QUIT);
+	pingpong_set_time(pp, 2000);
+	res->next_feed = pingpong_feed(pp, c->next, strlen(c->next));
+	if (res->next_feed == PP_REPLY) {
+		res->next_outcome = pingpong_reply(pp)->outcome;
+		res->next_lines = (int)pingpong_reply(pp)->nlines;
+	}
+	/* Every event in order with its time: server lines before 1000,
+	 * then our command at 1000, then the next reply at 2000. */
+	for (i = 0; i < transcript_count(tr) && off < sizeof res->order;
+	    i++) {
+		e = transcript_get(tr, i);
+		off += (size_t)snprintf(res->order + off,
+		    sizeof res->order - off, "%s%s@%s|",
+		    transcript_dir_tag(e->dir),
+		    (e->flags & TR_F_UNSOLICITED) ? "!" : "",
+		    e->t_us < 1000 ? "early" : e->t_us == 1000 ? "send" :
+		    "late");
+	}
+	pingpong_free(pp);
+	transcript_free(tr);
+}
+
+/* The transcript order: no server line is logged after our command at a
+ * time before it, and the command's line comes after every early line. */
+static bool
+early_ordered(const char *order)
+{
+	const char	*send, *early;
+
+	send = strstr(order, "C>@send");
+	if (send == NULL)
+		return false;
+	early = strstr(send, "@early");
+	return early == NULL;
+}
+
+static void
+check_early(const struct early_case *c)
+{
+	struct early_result	 whole, split;
+	size_t			 n, k, *cuts;
+	bool			 ok = true;
+
+	run_early(c, NULL, 0, &whole);
+	tap_is_int(whole.feed, PP_REPLY, "%s: first reply", c->name);
+	tap_is_int(whole.outcome, c->outcome, "%s: its outcome", c->name);
+	tap_is_int(whole.early, c->early, "%s: early finding", c->name);
+	tap_is_str(whole.line, c->line != NULL ? c->line : "",
+	    "%s: the line behind it", c->name);
+	tap_is_int(whole.next_feed, PP_REPLY, "%s: next reply", c->name);
+	tap_is_int(whole.next_outcome, c->next_outcome,
+	    "%s: next outcome (early bytes are not part of it)", c->name);
+	tap_is_int(whole.next_lines, c->next_lines, "%s: next reply lines",
+	    c->name);
+	tap_ok(early_ordered(whole.order), "%s: early lines before our "
+	    "command: %s", c->name, whole.order);
+	tap_ok(c->early == PP_EARLY_NONE || strstr(whole.order, "S<!@early")
+	    != NULL, "%s: unasked line flagged at its arrival", c->name);
+	n = strlen(c->in);
+	for (k = 1; k < n && ok; k++) {
+		run_early(c, &k, 1, &split);
+		if (split.feed != whole.feed ||
+		    split.outcome != whole.outcome ||
+		    split.early != whole.early ||
+		    strcmp(split.line, whole.line) != 0 ||
+		    split.next_outcome != whole.next_outcome ||
+		    split.next_lines != whole.next_lines ||
+		    !early_ordered(split.order)) {
+			tap_diag("split at %zu differs: %s", k, split.order);
+			ok = false;
+		}
+	}
+	tap_ok(ok, "%s: same finding split at every offset", c->name);
+	cuts = calloc(n + 1, sizeof *cuts);
+	for (k = 0; k < n; k++)
+		cuts[k] = k + 1;
+	run_early(c, cuts, n, &split);
+	free(cuts);
+	tap_ok(split.early == whole.early && strcmp(split.line, whole.line)
+	    == 0 && split.next_outcome == whole.next_outcome &&
+	    early_ordered(split.order), "%s: same finding byte by byte",
+	    c->name);
+}
+
+/* Each event keeps its exact bytes; arrival time, not parse time. */
+static void
+check_exact_bytes(void)
+{
+	struct transcript	*tr;
+	struct pingpong		*pp;
+	const struct tr_event	*e;
+
+	tr = transcript_new(1 << 16, 1000);
+	pp = pingpong_new(&dialect_smtp, tr, "client.example");
+	pingpong_send(pp, DC_GREETING);
+	pingpong_set_time(pp, 10);
+	tap_is_int(pingpong_feed(pp, "220-a\n220 b", 11), PP_NEED_MORE,
+	    "greeting not complete yet");
+	pingpong_set_time(pp, 20);
+	tap_is_int(pingpong_feed(pp, "\r\n", 2), PP_REPLY,
+	    "greeting complete");
+	pingpong_set_time(pp, 30);
+	pingpong_send(pp, DC_CAPA);
+	tap_is_int((long long)transcript_count(tr), 3, "three events");
+	e = transcript_get(tr, 0);
+	tap_is_mem(e->data, e->len, "220-a\n", 6, "bare LF line kept exact");
+	tap_ok(e->term == 1 && transcript_event_text_len(e) == 5 &&
+	    e->t_us == 10, "bare LF: terminator 1, text 5, arrived at 10");
+	e = transcript_get(tr, 1);
+	tap_is_mem(e->data, e->len, "220 b\r\n", 7, "CRLF line kept exact");
+	tap_ok(e->term == 2 && transcript_event_text_len(e) == 5 &&
+	    e->t_us == 20, "CRLF: terminator 2, text 5, completed at 20");
+	e = transcript_get(tr, 2);
+	tap_is_mem(e->data, e->len, "EHLO client.example\r\n", 21,
+	    "our line kept with its CR LF");
+	tap_ok(e->dir == TR_CLIENT && e->term == 2 && e->t_us == 30,
+	    "our line: terminator 2 at 30");
+	pingpong_free(pp);
+	transcript_free(tr);
+}
+
+/* Tags carry a random part per connection: not guessable in advance. */
+static void
+check_tags(void)
+{
+	struct transcript	*tr;
+	struct pingpong		*a, *b;
+	const char		*oa, *ob;
+	size_t			 la, lb, i;
+	bool			 shape = true;
+
+	tr = transcript_new(1 << 16, 1000);
+	a = pingpong_new(&dialect_imap, tr, "x");
+	b = pingpong_new(&dialect_imap, tr, "x");
+	pingpong_send(a, DC_CAPA);
+	pingpong_send(b, DC_CAPA);
+	oa = pingpong_out(a, &la);
+	ob = pingpong_out(b, &lb);
+	tap_ok(la == 2 + DIALECT_TAG_RANDOM + 1 + 13 &&
+	    memcmp(oa + 2 + DIALECT_TAG_RANDOM, "1 CAPABILITY\r\n", 14) == 0,
+	    "tag is mp + %d letters + 1: %.*s", DIALECT_TAG_RANDOM,
+	    (int)(la > 2 ? la - 2 : 0), oa);
+	for (i = 0; i < 2 + DIALECT_TAG_RANDOM && i < la; i++)
+		if (i < 2 ? oa[i] != "mp"[i] : (oa[i] < 'a' || oa[i] > 'z'))
+			shape = false;
+	tap_ok(shape, "tag prefix is mp and lower-case letters");
+	tap_ok(la != lb || memcmp(oa, ob, la) != 0,
+	    "two connections get different tags: %.*s / %.*s",
+	    (int)(la > 2 ? la - 2 : 0), oa, (int)(lb > 2 ? lb - 2 : 0), ob);
+	pingpong_out_consume(a, la);
+	pingpong_send(a, DC_STARTTLS);
+	ob = pingpong_out(a, &lb);
+	tap_ok(lb == la - 13 + 11 && memcmp(ob, oa, 2 + DIALECT_TAG_RANDOM)
+	    == 0 && ob[2 + DIALECT_TAG_RANDOM] == '2',
+	    "the same prefix counts up on one connection");
+	/* The guess "a1" of a naive server does not complete our command. */
+	tap_is_int(pingpong_feed(a, "a1 OK done\r\n", 12), PP_REPLY,
+	    "a guessed tag ends the reply");
+	tap_is_int(pingpong_reply(a)->outcome, DO_UNSOLICITED,
+	    "and is a reply to a command we did not send");
+	pingpong_free(a);
+	pingpong_free(b);
+	transcript_free(tr);
+}
+
+/* The SMTP codes behind a mixed reply, for the reason sentence. */
+static void
+check_mixed_codes(void)
+{
+	struct transcript	*tr;
+	struct pingpong		*pp;
+
+	tr = transcript_new(1 << 16, 1000);
+	pp = pingpong_new(&dialect_smtp, tr, "x");
+	pingpong_send(pp, DC_CAPA);
+	tap_is_int(pingpong_feed(pp, "250-ok\r\n550 no\r\n", 16), PP_REPLY,
+	    "mixed reply complete at its last line");
+	tap_ok(pingpong_reply(pp)->code == 250 &&
+	    pingpong_reply(pp)->code2 == 550, "codes 250 and 550 kept");
+	pingpong_free(pp);
+	transcript_free(tr);
+}
+
 int
 main(void)
 {
@@ -392,7 +757,12 @@ main(void)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_case(&cases[i]);
+	for (i = 0; i < sizeof early_cases / sizeof early_cases[0]; i++)
+		check_early(&early_cases[i]);
 	check_caps();
 	check_commands();
+	check_exact_bytes();
+	check_tags();
+	check_mixed_codes();
 	return tap_done_testing();
 }
