@@ -142,6 +142,45 @@ def raw_of(t):
     return base64.b64decode(t.get("raw_b64") or "")
 
 
+def unasked_in_order(c, text):
+    """The server line TEXT is flagged unsolicited, is logged before any
+    client line that came after it arrived, keeps the time it arrived
+    (not later than the events after it) and its exact bytes."""
+    tr = c.get("transcript") or []
+    idx = [i for i, t in enumerate(tr) if t.get("dir") == "server"
+           and (t.get("text") or "").startswith(text)]
+    if not idx:
+        return False
+    i = idx[0]
+    t = tr[i]
+    if "unsolicited" not in t.get("flags", []):
+        return False
+    if raw_of(t) != (t.get("text") or "").encode() + b"\r\n":
+        return False
+    # Times never go back from this line on, and no client line before it
+    # has a later time than it.
+    later = [x.get("t_ms", 0) for x in tr[i:]]
+    if any(b < a for a, b in zip(later, later[1:])):
+        return False
+    return all(x.get("t_ms", 0) <= t.get("t_ms", 0)
+               for x in tr[:i] if x.get("dir") == "client")
+
+
+VERBS = ("EHLO", "HELO", "STARTTLS", "STLS", "QUIT", "CAPA", "CAPABILITY",
+         "LOGOUT")
+
+
+def client_verbs(c):
+    """The verbs we sent, IMAP tags dropped: ["EHLO", "STARTTLS", ...]."""
+    out = []
+    for t in client_texts(c):
+        words = t.split()
+        if len(words) > 1 and words[0].upper() not in VERBS:
+            words = words[1:]
+        out.append(words[0].upper() if words else "")
+    return out
+
+
 class Case:
     def __init__(self, name, scenario, service, modes, timeout, checks,
                  c_locale=False):
@@ -304,10 +343,12 @@ CASES = [
     Case("imap-literal-neg", "imap-literal-neg", "imap", "plain", 1, [
         expect("plain", ("ok", "protocol_error")),
     ]),
-    # 14: * BYE right after STARTTLS.
+    # 14: * BYE instead of the STARTTLS reply: a closing notice, so the
+    # service is refused (was starttls_rejected before task B).
     Case("imap-bye-after-starttls", "imap-bye-after-starttls", "imap",
          "starttls", 1, [
-             expect("starttls", "starttls_rejected"),
+             expect("starttls", "service_refused",
+                    reason_all=["BYE going away"]),
          ]),
     # 16: terminal escapes in the banner.
     Case("ansi-banner", "ansi-banner", "smtp", "plain", 1, [
@@ -329,8 +370,9 @@ CASES = [
         field("plain", "combining marks past 2 shown as <U+0301>",
               lambda c: "<U+0301>" in c["greeting"]
               and "\u0301\u0301\u0301" not in c["greeting"], "greeting"),
-        field("plain", "transcript raw_b64 of the greeting is the exact bytes",
-              lambda c: any(raw_of(t) == UTF8_BAD
+        field("plain", "transcript raw_b64 of the greeting is the exact "
+              "bytes, CR LF included",
+              lambda c: any(raw_of(t) == UTF8_BAD + b"\r\n"
                             for t in lines(c, "server")), "greeting"),
         field("plain", "greeting_raw_b64 is the exact bytes",
               lambda c: base64.b64decode(c["greeting_raw_b64"]) == UTF8_BAD,
@@ -344,7 +386,14 @@ CASES = [
     ], c_locale=True),
     # 18: STARTTLS not offered (AUTH offered in plaintext as bait).
     Case("starttls-missing", "starttls-missing", "smtp", "plain,starttls", 1, [
-        expect("plain", "ok"),
+        expect("plain", "ok", reason_all=[
+            "password login without encryption",
+            "password would travel unencrypted"]),
+        field("plain", "login_in_clear is true",
+              lambda c: c["login_in_clear"] is True, "login_in_clear"),
+        field("plain", "implicit_port_plaintext is false (port 25 role)",
+              lambda c: c["implicit_port_plaintext"] is False,
+              "implicit_port_plaintext"),
         expect("starttls", "starttls_not_offered"),
         field("starttls", "no client STARTTLS line",
               lambda c: not any(t.upper() == "STARTTLS"
@@ -439,7 +488,9 @@ CASES = [
     ]),
     # A plaintext SMTP server probed in every mode.
     Case("tls-on-plain", "tls-on-plain", "smtp", "plain,starttls,tls", 1, [
-        expect("plain", "ok"),
+        expect("plain", "ok", reason_all=["no login offered"]),
+        field("plain", "login_in_clear is false (no AUTH offered)",
+              lambda c: c["login_in_clear"] is False, "login_in_clear"),
         expect("starttls", "starttls_not_offered"),
         expect("tls", "wrong_mode"),
     ]),
@@ -449,6 +500,173 @@ CASES = [
         field("plain", "helo_fallback is true",
               lambda c: c["helo_fallback"] is True, "status", "helo_fallback"),
         expect("starttls", "starttls_not_offered"),
+    ]),
+    # Issue 7: a port meant for implicit TLS speaking plaintext with a
+    # password login (the service role of 465, on a test port).
+    Case("implicit-plain", "starttls-missing", "submissions", "plain", 1, [
+        expect("plain", "ok", reason_all=[
+            "meant for implicit TLS", "password would travel unencrypted"]),
+        field("plain", "implicit_port_plaintext is true",
+              lambda c: c["implicit_port_plaintext"] is True,
+              "implicit_port_plaintext", "reason"),
+        field("plain", "login_in_clear is true",
+              lambda c: c["login_in_clear"] is True, "login_in_clear"),
+    ]),
+    # 36: a second 220 greeting in the greeting's segment.
+    Case("double-greeting", "double-greeting", "smtp", "plain,starttls", 1, [
+        expect("plain", "protocol_error", "capabilities", reason_all=[
+            "reply to a command we did not send",
+            '"220 mail.test.example ESMTP second" before EHLO']),
+        expect("starttls", "protocol_error", reason_all=[
+            "reply to a command we did not send", "before EHLO"]),
+        field("starttls", "the second greeting is flagged unsolicited, at "
+              "its arrival time, in order, exact bytes",
+              lambda c: unasked_in_order(c, "220 mail.test.example ESMTP "
+                                         "second"), "transcript"),
+        field("starttls", "it arrived with the first greeting line",
+              lambda c: [t["t_ms"] for t in lines(c, "server")][:2][0]
+              == [t["t_ms"] for t in lines(c, "server")][:2][1],
+              "status"),
+        field("starttls", "EHLO never sent, nothing taken as its reply",
+              lambda c: client_verbs(c) == [] and not c["starttls_offered"]
+              and not c["capabilities_before_tls_known"], "status"),
+    ]),
+    # 36: EHLO reply + "220 go ahead" in one segment before STARTTLS.
+    Case("early-goahead", "early-goahead", "smtp", "starttls", 1, [
+        expect("starttls", "protocol_error", "starttls", reason_all=[
+            "reply to a command we did not send",
+            '"220 2.0.0 go ahead" before STARTTLS']),
+        field("starttls", "STARTTLS never sent, no TLS attempted",
+              lambda c: "STARTTLS" not in client_verbs(c)
+              and c.get("tls") is None, "status"),
+        field("starttls", "the early go-ahead is flagged unsolicited, in "
+              "order", lambda c: unasked_in_order(c, "220 2.0.0 go ahead"),
+              "transcript"),
+        field("starttls", "STARTTLS was seen as offered (EHLO reply intact)",
+              lambda c: c["starttls_offered"] is True, "starttls_offered"),
+    ]),
+    # 36: IMAP greeting followed by "a1 OK" before any command.
+    Case("imap-early-tagged", "imap-early-tagged", "imap", "plain,starttls",
+         1, [
+             expect("plain", "protocol_error", reason_all=[
+                 "reply to a command we did not send",
+                 '"a1 OK CAPABILITY completed" before CAPABILITY']),
+             expect("starttls", "protocol_error", reason_all=[
+                 "reply to a command we did not send"]),
+             field("starttls", "a1 OK flagged unsolicited, in order",
+                   lambda c: unasked_in_order(c, "a1 OK CAPABILITY"),
+                   "transcript"),
+             field("starttls", "no command sent", lambda c:
+                   client_verbs(c) == [], "status"),
+         ]),
+    # 36: a guessed tag (a1) in a later segment: our tags are not a1.
+    Case("imap-guessed-tag", "imap-guessed-tag", "imap", "plain,starttls",
+         1, [
+             expect("plain", "protocol_error", reason_all=[
+                 "reply to a command we did not send", '"a1 OK done"']),
+             expect("starttls", "protocol_error", reason_all=[
+                 "reply to a command we did not send"]),
+             field("starttls", "our tag is not guessable (not a1)",
+                   lambda c: client_texts(c)
+                   and re.match(r"^mp[a-z]{6}1 CAPABILITY$",
+                                client_texts(c)[0]),
+                   "transcript"),
+             field("starttls", "STARTTLS never sent",
+                   lambda c: "STARTTLS" not in client_verbs(c), "status"),
+         ]),
+    # 36: a tag that merely starts with ours.
+    Case("imap-tag-prefix", "imap-tag-prefix", "imap", "starttls", 1, [
+        expect("starttls", "protocol_error", reason_all=[
+            "reply to a command we did not send", "x OK done"]),
+        field("starttls", "STARTTLS never sent",
+              lambda c: "STARTTLS" not in client_verbs(c), "status"),
+    ]),
+    # 36: 250 to STARTTLS is not the go-ahead.
+    Case("starttls-250", "starttls-250", "smtp", "starttls", 1, [
+        expect("starttls", "protocol_error", reason_all=[
+            "unexpected reply to STARTTLS: 250 2.0.0 ok"]),
+        field("starttls", "no TLS handshake attempted",
+              lambda c: c.get("tls") is None, "status"),
+    ]),
+    # 36: 220 to EHLO.
+    Case("ehlo-220", "ehlo-220", "smtp", "plain,starttls", 1, [
+        expect("plain", "protocol_error", "capabilities", reason_all=[
+            "unexpected reply to EHLO: 220"]),
+        expect("starttls", "protocol_error", reason_all=[
+            "unexpected reply to EHLO: 220"]),
+        field("plain", "no HELO fallback",
+              lambda c: client_verbs(c) == ["EHLO", "QUIT"]
+              or client_verbs(c) == ["EHLO"], "status"),
+    ]),
+    # 37: 454- then 220 in one reply to STARTTLS.
+    Case("starttls-mixed", "starttls-mixed", "smtp", "starttls", 1, [
+        expect("starttls", "protocol_error", "starttls", reason_all=[
+            "reply lines carry different codes (454, 220)"]),
+        field("starttls", "no TLS handshake attempted",
+              lambda c: c.get("tls") is None, "status"),
+    ]),
+    # 37: 550-...STARTTLS then 250 ok to EHLO: no HELO fallback.
+    Case("ehlo-mixed-550", "ehlo-mixed-550", "smtp", "plain,starttls", 1, [
+        expect("plain", "protocol_error", "capabilities", reason_all=[
+            "reply lines carry different codes (550, 250)"]),
+        expect("starttls", "protocol_error", reason_all=[
+            "reply lines carry different codes (550, 250)"]),
+        field("starttls", "no HELO, no STARTTLS",
+              lambda c: "HELO" not in client_verbs(c)
+              and "STARTTLS" not in client_verbs(c)
+              and c["helo_fallback"] is False, "status"),
+    ]),
+    # 37: 250-ok then 550 no to EHLO: no HELO fallback.
+    Case("ehlo-mixed-250", "ehlo-mixed-250", "smtp", "plain,starttls", 1, [
+        expect("plain", "protocol_error", "capabilities", reason_all=[
+            "reply lines carry different codes (250, 550)"]),
+        expect("starttls", "protocol_error", reason_all=[
+            "reply lines carry different codes (250, 550)"]),
+        field("plain", "no HELO fallback",
+              lambda c: "HELO" not in client_verbs(c)
+              and c["helo_fallback"] is False, "status"),
+    ]),
+    # 36: 421 to EHLO closes the session: no HELO fallback.
+    Case("ehlo-421", "ehlo-421", "smtp", "plain,starttls", 1, [
+        expect("plain", "service_refused", "capabilities",
+               reason_all=["421 4.3.2 shutting down"]),
+        expect("starttls", "service_refused",
+               reason_all=["421 4.3.2 shutting down"]),
+        field("plain", "no HELO fallback",
+              lambda c: "HELO" not in client_verbs(c), "status"),
+    ]),
+    # 36: 421 to STARTTLS closes the session.
+    Case("starttls-421", "starttls-421", "smtp", "starttls", 1, [
+        expect("starttls", "service_refused", "starttls",
+               reason_all=["421 4.3.2 shutting down"]),
+    ]),
+    # 14: * BYE right after the greeting, before CAPABILITY.
+    Case("imap-bye-early", "imap-bye-early", "imap", "plain,starttls", 1, [
+        expect("plain", "service_refused", reason_all=["* BYE going away"]),
+        expect("starttls", "service_refused",
+               reason_all=["* BYE going away"]),
+        field("starttls", "the BYE is flagged unsolicited, in order",
+              lambda c: unasked_in_order(c, "* BYE going away"),
+              "transcript"),
+        field("starttls", "no command sent",
+              lambda c: client_verbs(c) == [], "status"),
+    ]),
+    # 14: * BYE right after the STARTTLS OK, in its segment.
+    Case("imap-bye-after-ok", "imap-bye-after-ok", "imap", "starttls", 1, [
+        expect("starttls", "service_refused", "starttls",
+               reason_all=["* BYE going away"]),
+        field("starttls", "no TLS handshake attempted",
+              lambda c: c.get("tls") is None, "status"),
+    ]),
+    # 36: an extra +OK before CAPA.
+    Case("pop3-extra-ok", "pop3-extra-ok", "pop3", "plain,starttls", 1, [
+        expect("plain", "protocol_error", reason_all=[
+            "reply to a command we did not send",
+            '"+OK again" before CAPA']),
+        expect("starttls", "protocol_error", reason_all=[
+            "reply to a command we did not send", "before CAPA"]),
+        field("starttls", "the extra +OK is flagged unsolicited, in order",
+              lambda c: unasked_in_order(c, "+OK again"), "transcript"),
     ]),
     # Nothing listens.
     Case("refused", "-", "smtp", "plain,starttls,tls", 1, [

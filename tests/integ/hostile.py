@@ -458,6 +458,100 @@ def sc_helo_only(c):
     smtp(c, ehlo=b"502 5.5.2 no\r\n", helo=b"250 hi\r\n")
 
 
+# Replies nobody asked for (catalogue 36, 37, and 14: closing notices).
+
+def sc_double_greeting(c):
+    # 36: a second 220 greeting in the greeting's segment
+    smtp(c, greeting=(b"220 " + NAME + b" ESMTP first\r\n"
+                      b"220 " + NAME + b" ESMTP second\r\n"),
+         ehlo=SMTP_EHLO_TLS)
+
+
+def sc_early_goahead(c):
+    # 36: the EHLO reply and a STARTTLS go-ahead in one segment, before
+    # STARTTLS was sent
+    smtp(c, ehlo=SMTP_EHLO_TLS + b"220 2.0.0 go ahead\r\n",
+         starttls=b"220 2.0.0 Ready\r\n",
+         after_starttls=lambda c: c.drain(3))
+
+
+def sc_imap_early_tagged(c):
+    # 36: a tagged OK in the greeting's segment, before any command
+    imap(c, greeting=b"* OK hostile\r\na1 OK CAPABILITY completed\r\n")
+
+
+def sc_imap_guessed_tag(c):
+    # 36: answers CAPABILITY with a guessed tag (in a later segment)
+    imap(c, greeting=b"* OK hostile\r\n",
+         capability=b"* CAPABILITY IMAP4rev1 STARTTLS\r\na1 OK done\r\n")
+
+
+def sc_imap_tag_prefix(c):
+    # 36: a tag that merely starts with ours ({tag}x)
+    imap(c, greeting=b"* OK hostile\r\n",
+         capability=b"* CAPABILITY IMAP4rev1 STARTTLS\r\n"
+                    b"{tag}x OK done\r\n")
+
+
+def sc_starttls_250(c):
+    # 36/20: 250 is not the go-ahead for STARTTLS (220 is)
+    smtp(c, ehlo=SMTP_EHLO_TLS, starttls=b"250 2.0.0 ok\r\n",
+         after_starttls=lambda c: c.drain(3))
+
+
+def sc_ehlo_220(c):
+    # 36: 220 answers EHLO
+    smtp(c, ehlo=b"220 " + NAME + b" ESMTP\r\n")
+
+
+def sc_starttls_mixed(c):
+    # 37: 454- then 220 in one reply to STARTTLS
+    smtp(c, ehlo=SMTP_EHLO_TLS,
+         starttls=b"454-4.7.0 TLS not available\r\n220 2.0.0 go ahead\r\n",
+         after_starttls=lambda c: c.drain(3))
+
+
+HELO_SEEN = b"250 helo seen\r\n"
+
+
+def sc_ehlo_mixed_550(c):
+    # 37: 550-...STARTTLS then 250 ok, one reply to EHLO
+    smtp(c, ehlo=b"550-" + NAME + b" STARTTLS\r\n250 ok\r\n",
+         helo=HELO_SEEN)
+
+
+def sc_ehlo_mixed_250(c):
+    # 37: 250-ok then 550 no, one reply to EHLO (no HELO fallback)
+    smtp(c, ehlo=b"250-ok\r\n550 5.5.1 no\r\n", helo=HELO_SEEN)
+
+
+def sc_ehlo_421(c):
+    # 36: 421 to EHLO closes; no HELO fallback
+    smtp(c, ehlo=b"421 4.3.2 shutting down\r\n", helo=HELO_SEEN)
+
+
+def sc_starttls_421(c):
+    # 36: 421 to STARTTLS closes
+    smtp(c, ehlo=SMTP_EHLO_TLS, starttls=b"421 4.3.2 shutting down\r\n",
+         after_starttls=lambda c: c.drain(3))
+
+
+def sc_imap_bye_early(c):
+    # 14: * BYE right after the greeting, before CAPABILITY
+    imap(c, greeting=b"* OK hostile\r\n* BYE going away\r\n")
+
+
+def sc_imap_bye_after_ok(c):
+    # 14: * BYE right after the STARTTLS OK, in its segment
+    imap(c, starttls=b"{tag} OK begin TLS\r\n* BYE going away\r\n",
+         after_starttls=lambda c: c.drain(3))
+
+
+def sc_pop3_extra_ok(c):
+    # 36: an extra +OK line before CAPA
+    pop3(c, greeting=b"+OK hostile POP3 ready\r\n+OK again\r\n")
+
+
 SCENARIOS = {
     "silent": sc_silent,
     "close": sc_close,
@@ -501,6 +595,21 @@ SCENARIOS = {
     "starttls-close": sc_starttls_close,
     "tls-on-plain": sc_plain_smtp,
     "helo-only": sc_helo_only,
+    "double-greeting": sc_double_greeting,
+    "early-goahead": sc_early_goahead,
+    "imap-early-tagged": sc_imap_early_tagged,
+    "imap-guessed-tag": sc_imap_guessed_tag,
+    "imap-tag-prefix": sc_imap_tag_prefix,
+    "starttls-250": sc_starttls_250,
+    "ehlo-220": sc_ehlo_220,
+    "starttls-mixed": sc_starttls_mixed,
+    "ehlo-mixed-550": sc_ehlo_mixed_550,
+    "ehlo-mixed-250": sc_ehlo_mixed_250,
+    "ehlo-421": sc_ehlo_421,
+    "starttls-421": sc_starttls_421,
+    "imap-bye-early": sc_imap_bye_early,
+    "imap-bye-after-ok": sc_imap_bye_after_ok,
+    "pop3-extra-ok": sc_pop3_extra_ok,
 }
 
 
