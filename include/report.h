@@ -15,17 +15,26 @@ enum report_tone {
 	TONE_PENDING,		/* still probing */
 	TONE_GOOD,		/* works, encrypted and verified */
 	TONE_WARN,		/* works with a problem (unverified
-				 * certificate, plaintext login) */
+				 * certificate, a password in clear,
+				 * plaintext on an implicit-TLS port) */
 	TONE_NEUTRAL,		/* works unencrypted, or not this mode here
 				 * (refused, wrong mode, not offered) */
 	TONE_BAD		/* broken: timeout, TLS failure, protocol
 				 * error, service refused */
 };
 
-/* A cell in at most 19 columns of our own words ("ok TLS1.3",
- * "ok TLS1.2 expired", "needs SSL/TLS", "timeout greeting").  Never holds
- * server bytes.  Returns buf. */
-const char	*report_cell_short(const struct probe *, char *buf, size_t);
+/* A cell in at most 17 columns of our own words, the problem first
+ * ("expired", "wrong name", "password in clear", "plaintext on 465",
+ * "timeout", "ok TLS1.3"); the matrix, the text report and JSON "summary"
+ * all use it.  Pure; never holds server bytes.  Returns buf. */
+const char	*report_cell_summary(const struct probe *, char *buf, size_t);
+/* What may follow the summary where there is room: the TLS version after
+ * a certificate problem, the phase after a timeout; "" otherwise. */
+const char	*report_cell_more(const struct probe *, char *buf, size_t);
+/* The summary, plus " " and the more part when the whole fits in width
+ * columns (our text is ASCII: bytes are columns).  Returns buf. */
+const char	*report_cell_line(const struct probe *, char *buf, size_t,
+		    size_t width);
 enum report_tone report_cell_tone(const struct probe *);
 /* The most important certificate problem in words, or NULL. */
 const char	*report_cert_problem(const struct probe *);

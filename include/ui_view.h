@@ -157,7 +157,15 @@ struct ui_hist {
 	const void	*seen;		/* last probe counted (never read) */
 	uint64_t	 seen_start;	/* its start time */
 	unsigned	 runs;		/* finished probes */
-	unsigned	 fails;		/* runs that did not end ok */
+	unsigned	 fails;		/* runs that failed or had a problem
+					 * (a certificate, a password in
+					 * clear, refused); not a mode that
+					 * is just not offered */
+	char		 last_sum[24];	/* summary of the last run, shown
+					 * while the cell probes again */
+	char		 last_more[16];	/* its "more" part */
+	int		 last_tone;	/* its tone (TONE_*) */
+	int64_t		 last_total_us;	/* its time, -1: none */
 	unsigned	 flips;		/* status differed from the run before */
 	int		 last_status;	/* status of the last run, -1: none */
 	unsigned	 ok_runs;	/* runs with a time */
@@ -175,6 +183,9 @@ struct ui_layout {
 	int	 mat_y, mat_x, mat_h, mat_w; /* matrix area */
 	int	 det_y, det_x, det_h, det_w; /* detail pane */
 	int	 label_w;		/* row label column */
+	int	 lead;			/* spaces before the label */
+	int	 proto_w;		/* protocol column, 0: not shown */
+	int	 port_w;		/* digits of the longest port */
 	int	 svc_w;			/* service name width */
 	int	 cell_w;		/* one mode column */
 };
@@ -255,6 +266,7 @@ struct ui {
 	bool		 msg_err;		/* it reports a failure */
 
 	bool		 watch;			/* watch mode on */
+	bool		 paused;		/* watch: no new rounds */
 	unsigned	 watch_s;		/* its interval */
 	unsigned	 rounds;		/* watch rounds started */
 
@@ -312,8 +324,10 @@ struct ui_hist		*ui_state_hist(struct ui *, size_t addr, size_t row,
 void			 ui_state_update(struct ui *);
 /* Forget every cell's history (watch reset). */
 void			 ui_state_hist_reset(struct ui *);
-/* Arm or cancel the watch timer from ui->watch and the run's state. */
+/* Arm or cancel the watch timer from ui->watch, ui->paused and the
+ * run's state; a new interval re-arms it. */
 void			 ui_state_watch_arm(struct ui *);
+void			 ui_state_watch_set(struct ui *, unsigned seconds);
 /* Seconds until the next watch round, or -1 when none is due. */
 int			 ui_state_watch_left(const struct ui *);
 void			 ui_state_msg(struct ui *, bool err, const char *,
@@ -363,6 +377,8 @@ const char	*ui_glyph(const struct ui *, enum ui_glyph);
 /* Attribute and glyph of a report tone (TONE_*) or of a probe's cell. */
 unsigned	 ui_tone_attr(const struct ui *, int tone);
 const char	*ui_tone_glyph(const struct ui *, const struct probe *);
+/* The glyph of a finished cell from its status and tone. */
+const char	*ui_status_glyph(const struct ui *, int status, int tone);
 /* Display columns of our own or sanitised text (wcwidth). */
 int		 ui_str_width(const char *, size_t);
 /* Append text we wrote ourselves (never server bytes); silently cut at
@@ -439,9 +455,10 @@ void		 ui_doc_rawline(struct ui_doc *, const char *label,
 void		 ui_blocks_tls(struct ui_doc *, const struct tls_facts *);
 /* "Verified  yes" or "NO: expired ...". */
 void		 ui_blocks_verified(struct ui_doc *, const struct tls_facts *);
-/* "Valid  2024-01-01 to 2024-04-01 (expired 3 days ago)". */
+/* "Valid  2024-01-01 to 2024-04-01  (expired 3 days ago)". */
 void		 ui_blocks_validity(struct ui_doc *, const struct cert_info *);
-/* Subject, SANs, issuer, dates, key; full adds serial and exact times. */
+/* Subject, SANs, issuer, key; full adds the serial and the dates (the
+ * detail pane shows them higher up, under the reason). */
 void		 ui_blocks_cert(struct ui_doc *, const struct cert_info *,
 		    bool full);
 /* "2024-01-01" or with the time in UTC. */

@@ -385,7 +385,7 @@ oj_cell(struct oj *o, const struct run *run, const struct run_addr *a,
 		oj_str(o, "phase", facts_state_name(probe_get_state(p)));
 	else
 		oj_str(o, "phase", facts_state_name(f->phase));
-	oj_str(o, "summary", report_cell_short(p, sum, sizeof sum));
+	oj_str(o, "summary", report_cell_summary(p, sum, sizeof sum));
 	oj_str(o, "tone", (size_t)tone < sizeof oj_tones /
 	    sizeof oj_tones[0] ? oj_tones[tone] : NULL);
 	oj_str(o, "reason", f->reason);

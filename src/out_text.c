@@ -32,7 +32,7 @@
 #endif
 
 #define OT_WIDTH	80	/* columns the matrix and wrapped lists keep */
-#define OT_CELL		19	/* matrix cell width (report_cell_short) */
+#define OT_CELL		19	/* matrix cell width (report_cell_line) */
 #define OT_REASON_MAX	200	/* output bytes of a reason */
 #define OT_LINE_MAX	300	/* output bytes of a transcript line */
 #define OT_ITEM_MAX	100	/* output bytes of one list item */
@@ -175,7 +175,8 @@ ot_matrix(struct ot *o, const struct run *run, size_t ai)
 				continue;
 			p = run_get_probe(run, ai, r, (enum probe_mode)m);
 			if (p != NULL)
-				report_cell_short(p, cell, sizeof cell);
+				report_cell_line(p, cell, sizeof cell,
+				    OT_CELL);
 			else
 				snprintf(cell, sizeof cell, "-");
 			if (++col < o->nmodes)

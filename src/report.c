@@ -22,7 +22,8 @@ static const enum tls_problem report_problem_order[] = {
 	TLS_PROB_WEAK_SIGNATURE, TLS_PROB_OTHER
 };
 
-/* Short forms for a narrow cell. */
+/* The problem in a few words, first in a cell (issue 7: "expired", not
+ * "ok TLS1.3 exp..."). */
 static const char *
 report_problem_short(enum tls_problem p)
 {
@@ -30,25 +31,25 @@ report_problem_short(enum tls_problem p)
 	case TLS_PROB_EXPIRED:
 		return "expired";
 	case TLS_PROB_HOSTNAME_MISMATCH:
-		return "bad name";
+		return "wrong name";
 	case TLS_PROB_SELF_SIGNED:
-		return "self-sgnd";
+		return "self-signed";
 	case TLS_PROB_UNTRUSTED:
 		return "untrusted";
 	case TLS_PROB_NOT_YET_VALID:
-		return "too early";
+		return "not yet valid";
 	case TLS_PROB_REVOKED:
 		return "revoked";
 	case TLS_PROB_NO_CERTIFICATE:
-		return "no cert";
+		return "no certificate";
 	case TLS_PROB_BAD_USAGE:
-		return "bad usage";
+		return "wrong key usage";
 	case TLS_PROB_WEAK_KEY:
 		return "weak key";
 	case TLS_PROB_WEAK_SIGNATURE:
-		return "weak sig";
+		return "weak signature";
 	default:
-		return "cert!";
+		return "unverified";
 	}
 }
 
@@ -83,7 +84,7 @@ report_version_short(const char *v)
 }
 
 const char *
-report_cell_short(const struct probe *p, char *buf, size_t size)
+report_cell_summary(const struct probe *p, char *buf, size_t size)
 {
 	const struct probe_facts	*f = probe_get_facts(p);
 	int				 prob;
@@ -98,7 +99,15 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 		break;
 	case ST_OK:
 		if (!f->tls.established) {
-			snprintf(buf, size, "ok plain");
+			/* The password outweighs the port: it is what a
+			 * newcomer would lose. */
+			if (f->login_in_clear)
+				snprintf(buf, size, "password in clear");
+			else if (f->implicit_port_plaintext)
+				snprintf(buf, size, "plaintext on %u",
+				    (unsigned)probe_get_spec(p)->port);
+			else
+				snprintf(buf, size, "ok plain");
 			break;
 		}
 		prob = report_first_problem(f);
@@ -108,16 +117,11 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 			snprintf(buf, size, "ok TLS%s",
 			    report_version_short(f->tls.version));
 		else
-			snprintf(buf, size, "ok TLS%s %s",
-			    report_version_short(f->tls.version),
-			    report_problem_short((enum tls_problem)prob));
+			snprintf(buf, size, "%s", report_problem_short(
+			    (enum tls_problem)prob));
 		break;
 	case ST_TIMEOUT:
-		snprintf(buf, size, "timeout %s",
-		    f->phase == PS_CONNECTING ? "connect" :
-		    f->phase == PS_GREETING ? "greeting" :
-		    f->phase == PS_TLS_HANDSHAKE ||
-		    f->phase == PS_TLS_UPGRADE ? "TLS" : "reply");
+		snprintf(buf, size, "timeout");
 		break;
 	case ST_WRONG_MODE:
 		snprintf(buf, size, "%s", probe_get_spec(p)->mode == MODE_TLS ?
@@ -131,7 +135,7 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 		break;
 	case ST_TLS_FAILED:
 		snprintf(buf, size, "%s", f->tls.legacy_suspected ?
-		    "TLS failed (old)" : "TLS failed");
+		    "TLS too old" : "TLS failed");
 		break;
 	case ST_PROTOCOL_ERROR:
 		snprintf(buf, size, "protocol error");
@@ -152,6 +156,42 @@ report_cell_short(const struct probe *p, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+report_cell_more(const struct probe *p, char *buf, size_t size)
+{
+	const struct probe_facts	*f = probe_get_facts(p);
+	int				 prob;
+
+	buf[0] = '\0';
+	if (f->status == ST_TIMEOUT)
+		snprintf(buf, size, "%s", f->phase == PS_CONNECTING ?
+		    "connect" : f->phase == PS_GREETING ? "greeting" :
+		    f->phase == PS_TLS_HANDSHAKE ||
+		    f->phase == PS_TLS_UPGRADE ? "TLS" : "reply");
+	else if (f->status == ST_OK && f->tls.established) {
+		prob = report_first_problem(f);
+		if (prob != -1 || !f->tls.verified)
+			snprintf(buf, size, "TLS%s",
+			    report_version_short(f->tls.version));
+	}
+	return buf;
+}
+
+const char *
+report_cell_line(const struct probe *p, char *buf, size_t size,
+    size_t width)
+{
+	char	more[32];
+	size_t	n;
+
+	report_cell_summary(p, buf, size);
+	report_cell_more(p, more, sizeof more);
+	n = strlen(buf);
+	if (more[0] != '\0' && n + 1 + strlen(more) <= width)
+		snprintf(buf + n, size - n, " %s", more);
+	return buf;
+}
+
 enum report_tone
 report_cell_tone(const struct probe *p)
 {
@@ -161,8 +201,12 @@ report_cell_tone(const struct probe *p)
 	case ST_PENDING:
 		return TONE_PENDING;
 	case ST_OK:
+		/* A password in clear, or plaintext where TLS was meant,
+		 * never reads as a quiet ok (issue 7). */
 		if (!f->tls.established)
-			return TONE_NEUTRAL;
+			return f->login_in_clear ||
+			    f->implicit_port_plaintext ? TONE_WARN :
+			    TONE_NEUTRAL;
 		return f->tls.verified ? TONE_GOOD : TONE_WARN;
 	case ST_REFUSED:
 	case ST_WRONG_MODE:

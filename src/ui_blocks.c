@@ -37,18 +37,23 @@ ui_blocks_validity(struct ui_doc *d, const struct cert_info *ci)
 {
 	struct ui	*ui = d->ui;
 	struct ui_lbuf	 it;
-	char		 date[40];
+	char		 from[40], to[40];
 
-	ui_doc_label(d, "Expires");
+	ui_doc_label(d, "Valid");
+	ui_blocks_date(from, sizeof from, ci->not_before, false);
+	ui_blocks_date(to, sizeof to, ci->not_after, false);
 	it.n = 0;
-	ui_blocks_date(date, sizeof date, ci->not_after, false);
+	ui_lb_printf(&it, 0, "%s to %s", from, to);
+	ui_doc_flow(d, &it, "  ");
+	it.n = 0;
 	if (ci->days_left < 0)
 		ui_lb_printf(&it, ui_attr(ui, UI_E_BAD),
-		    "expired %lld days ago (%s)", (long long)-ci->days_left,
-		    date);
+		    "(expired %lld day%s ago)", (long long)-ci->days_left,
+		    ci->days_left == -1 ? "" : "s");
 	else
 		ui_lb_printf(&it, ci->days_left < 14 ? ui_attr(ui, UI_E_WARN) :
-		    0, "in %lld days (%s)", (long long)ci->days_left, date);
+		    ui_attr(ui, UI_E_DIM), "(%lld day%s left)",
+		    (long long)ci->days_left, ci->days_left == 1 ? "" : "s");
 	ui_doc_flow(d, &it, "  ");
 	ui_doc_end_line(d);
 }
@@ -141,8 +146,8 @@ ui_blocks_cert(struct ui_doc *d, const struct cert_info *ci, bool full)
 		ui_blocks_date(date, sizeof date, ci->not_after, true);
 		ui_doc_item(d, 0, date);
 		ui_doc_end_line(d);
+		ui_blocks_validity(d, ci);
 	}
-	ui_blocks_validity(d, ci);
 	ui_doc_label(d, "Key");
 	snprintf(s, sizeof s, "%s %d bits", ci->key_type, ci->key_bits);
 	ui_doc_item(d, 0, s);

@@ -73,8 +73,11 @@ ui_chrome_header(struct ui *ui, const char *title)
 	lb.n = rt.n = 0;
 	run_get_counts(ui->run, &done, &total);
 	ui_fmt_us(t, sizeof t, (int64_t)run_get_elapsed_us(ui->run));
-	if (ui->watch) {
+	if (ui->watch && ui->paused)
+		ui_lb_printf(&rt, key, " watch %us paused ", ui->watch_s);
+	else if (ui->watch)
 		ui_lb_printf(&rt, key, " watch %us ", ui->watch_s);
+	if (ui->watch) {
 		left = ui_state_watch_left(ui);
 		if (left >= 0)
 			ui_lb_printf(&rt, bar, " next %ds ", left);

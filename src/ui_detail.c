@@ -101,7 +101,7 @@ ui_doc_history(struct ui_doc *d, const struct ui_hist *h)
 	ui_doc_label(d, "History");
 	snprintf(s, sizeof s, "%u run%s", h->runs, h->runs == 1 ? "" : "s");
 	ui_doc_item(d, 0, s);
-	snprintf(s, sizeof s, "%u failed", h->fails);
+	snprintf(s, sizeof s, "%u with a problem", h->fails);
 	ui_doc_item(d, h->fails > 0 ? ui_attr(d->ui, UI_E_BAD) : 0, s);
 	if (h->flips > 0) {
 		snprintf(s, sizeof s, "status changed %ux", h->flips);
@@ -162,13 +162,17 @@ ui_detail_body(struct ui *ui, int y, int x, int h, int w)
 	it.n = 0;
 	ui_lb_add(&it, ta, ui_tone_glyph(ui, p));
 	ui_lb_add(&it, ta, " ");
-	if (f->status == ST_PENDING)
+	hi = ui_state_hist(ui, ui->sel_addr, ui->sel_row, spec->mode);
+	if (f->status == ST_PENDING) {
 		ui_lb_printf(&it, ta, "%s: %s, %.1f s",
 		    probe_is_started(p) ? "probing" : "queued",
 		    facts_state_name(probe_get_state(p)),
 		    (double)probe_get_elapsed_us(p) / 1e6);
-	else {
-		report_cell_short(p, word, sizeof word);
+		if (hi != NULL && hi->last_sum[0] != '\0')
+			ui_lb_printf(&it, ui_attr(ui, UI_E_DIM),
+			    "  (last: %s)", hi->last_sum);
+	} else {
+		report_cell_line(p, word, sizeof word, sizeof word);
 		ui_lb_add(&it, ta, word);
 		if (f->status != ST_OK && strcmp(word,
 		    facts_status_words(f->status)) != 0)
@@ -190,6 +194,10 @@ ui_detail_body(struct ui *ui, int y, int x, int h, int w)
 
 	if (f->reason != NULL && f->status != ST_PENDING)
 		ui_doc_rawline(&d, "Reason", 0, f->reason, strlen(f->reason));
+	/* The dates right under the reason: at 80x24 they are seen without
+	 * scrolling, and "expired" wants its date. */
+	if (f->tls.chain_len > 0)
+		ui_blocks_validity(&d, &f->tls.chain[0]);
 
 	if (f->greeting.p != NULL) {
 		/* Lines were joined with LF by us, not by the server. */
@@ -300,7 +308,6 @@ ui_detail_body(struct ui *ui, int y, int x, int h, int w)
 	ui_doc_timing(&d, "total", f->timing.total_us);
 	ui_doc_end_line(&d);
 
-	hi = ui_state_hist(ui, ui->sel_addr, ui->sel_row, spec->mode);
 	if (hi != NULL && (hi->runs > 1 || ui->watch))
 		ui_doc_history(&d, hi);
 	ui->det_lines = d.line;

@@ -207,14 +207,22 @@ ui_tone_glyph(const struct ui *ui, const struct probe *p)
 {
 	const struct probe_facts	*f = probe_get_facts(p);
 
-	switch (f->status) {
+	if (f->status == ST_PENDING)
+		return probe_is_started(p) ?
+		    ui->spinner[ui->spin % ui->nspinner] :
+		    ui->glyph[UI_G_QUEUED];
+	return ui_status_glyph(ui, (int)f->status, report_cell_tone(p));
+}
+
+const char *
+ui_status_glyph(const struct ui *ui, int status, int tone)
+{
+	switch (status) {
 	case ST_PENDING:
-		if (!probe_is_started(p))
-			return ui->glyph[UI_G_QUEUED];
-		return ui->spinner[ui->spin % ui->nspinner];
+		return ui->glyph[UI_G_QUEUED];
 	case ST_OK:
-		return report_cell_tone(p) == TONE_WARN ?
-		    ui->glyph[UI_G_WARN] : ui->glyph[UI_G_OK];
+		return tone == TONE_WARN ? ui->glyph[UI_G_WARN] :
+		    ui->glyph[UI_G_OK];
 	case ST_REFUSED:
 	case ST_WRONG_MODE:
 	case ST_STARTTLS_NOT_OFFERED:

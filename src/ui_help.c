@@ -44,22 +44,31 @@ static const struct ui_legend ui_legend[] = {
 	    "waiting for a free connection slot" },
 	{ UI_G_OK, "ok TLS1.3", TONE_GOOD,
 	    "works, encrypted, certificate verified" },
-	{ UI_G_WARN, "ok TLS1.2 expired", TONE_WARN,
-	    "works, but the certificate has a problem" },
+	{ UI_G_WARN, "expired", TONE_WARN,
+	    "works, but the certificate has a problem, named first: "
+	    "expired, untrusted, wrong name, self-signed, not yet valid; "
+	    "the TLS version follows where there is room" },
+	{ UI_G_WARN, "password in clear", TONE_WARN,
+	    "works without encryption and the server offers a login: the "
+	    "password would travel unencrypted" },
+	{ UI_G_WARN, "plaintext on 465", TONE_WARN,
+	    "plaintext on a port meant for TLS from the first byte (465, "
+	    "993, 995)" },
 	{ UI_G_OK, "ok plain", TONE_NEUTRAL,
-	    "works without any encryption" },
+	    "works without any encryption, no login offered" },
 	{ UI_G_NO, "not offered", TONE_NEUTRAL,
 	    "the server does not offer STARTTLS here" },
 	{ UI_G_NO, "needs SSL/TLS", TONE_NEUTRAL,
 	    "wrong mode: the port speaks TLS from the first byte" },
-	{ UI_G_NO, "plaintext greeting", TONE_NEUTRAL,
+	{ UI_G_NO, "plaintext port", TONE_NEUTRAL,
 	    "wrong mode: the port speaks plaintext first" },
-	{ UI_G_NO, "connection refused", TONE_NEUTRAL,
-	    "nothing listens on this port" },
-	{ UI_G_BAD, "timeout greeting", TONE_BAD,
-	    "no answer in time; the phase is named" },
+	{ UI_G_NO, "refused", TONE_NEUTRAL,
+	    "connection refused: nothing listens on this port" },
+	{ UI_G_BAD, "timeout", TONE_BAD,
+	    "no answer in time; the phase follows where there is room" },
 	{ UI_G_BAD, "TLS failed", TONE_BAD,
-	    "the TLS handshake failed" },
+	    "the TLS handshake failed (\"TLS too old\": the server seems "
+	    "to speak only TLS 1.0/1.1)" },
 	{ UI_G_BAD, "STARTTLS refused", TONE_BAD,
 	    "STARTTLS is offered but the command is refused" },
 	{ UI_G_BAD, "service refused", TONE_BAD,
@@ -67,6 +76,7 @@ static const struct ui_legend ui_legend[] = {
 	{ UI_G_BAD, "protocol error", TONE_BAD,
 	    "the server broke the protocol; see the reason" },
 };
+
 
 static void
 ui_help_line(struct ui_doc *d, unsigned a1, const char *left, int leftw,
@@ -134,6 +144,16 @@ ui_help_draw(struct ui *ui)
 		ui_help_line(&d, ui_tone_attr(ui, lg->tone), cell,
 		    UI_HELP_KEYS_W + 4, 0, lg->meaning);
 	}
+
+	ui_help_title(&d, "Watch mode (w), like mtr");
+	snprintf(cell, sizeof cell, "%s%s expired", ui->spinner[0],
+	    ui_glyph(ui, UI_G_WARN));
+	ui_help_line(&d, ui_tone_attr(ui, TONE_WARN), cell,
+	    UI_HELP_KEYS_W + 4, 0, "probing again: the last verdict stays "
+	    "until the new one is in");
+	ui_help_line(&d, ui_attr(ui, UI_E_BAD), "2/9", UI_HELP_KEYS_W + 4, 0,
+	    "100 columns and more: runs with a problem (failed, or a "
+	    "certificate or password problem) / runs");
 
 	ui_help_title(&d, "Columns: the words mail programs use");
 	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), facts_mode_client(

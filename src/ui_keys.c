@@ -34,6 +34,9 @@ static int	ui_k_detail(struct ui *, int);
 static int	ui_k_reprobe(struct ui *, int);
 static int	ui_k_reprobe_all(struct ui *, int);
 static int	ui_k_watch(struct ui *, int);
+static int	ui_k_pause(struct ui *, int);
+static int	ui_k_interval(struct ui *, int);
+static int	ui_k_zero(struct ui *, int);
 static int	ui_k_save(struct ui *, int);
 static int	ui_k_help(struct ui *, int);
 static int	ui_k_quit(struct ui *, int);
@@ -86,8 +89,18 @@ static const struct ui_key ui_keys[] = {
 	{ UI_IN_MATRIX, { 'R' }, "R", NULL, -1, NULL,
 	    "probe every cell again", ui_k_reprobe_all, 0 },
 	{ UI_IN_MATRIX, { 'w' }, "w", "w", -1, "watch",
-	    "watch: re-probe everything every N s (--watch N, default 30) "
-	    "and keep per-cell history", ui_k_watch, 0 },
+	    "watch: probe everything again N s after each round (--watch N, "
+	    "default 30) like mtr; cells keep their last verdict while they "
+	    "probe again and count problems/runs", ui_k_watch, 0 },
+	{ UI_IN_MATRIX, { 'p' }, "p", NULL, -1, NULL,
+	    "watch: pause the rounds, again to resume", ui_k_pause, 0 },
+	{ UI_IN_MATRIX, { '+', '=' }, "+", NULL, -1, NULL,
+	    "watch: a longer interval between rounds", ui_k_interval, 1 },
+	{ UI_IN_MATRIX, { '-' }, "-", NULL, -1, NULL,
+	    "watch: a shorter interval between rounds", ui_k_interval, -1 },
+	{ UI_IN_MATRIX, { 'z' }, "z", NULL, -1, NULL,
+	    "watch: zero every cell's history (runs, problems, times)",
+	    ui_k_zero, 0 },
 	{ UI_IN_MATRIX, { 's' }, "s", "s", -1, "save",
 	    "save the report: a name ending in .json gives JSON, else text",
 	    ui_k_save, 0 },
@@ -277,12 +290,64 @@ ui_k_watch(struct ui *ui, int arg)
 {
 	(void)arg;
 	ui->watch = !ui->watch;
+	ui->paused = false;
 	if (ui->watch)
 		ui_state_msg(ui, false, "watch on: every cell again %u s "
 		    "after each round; history in the detail pane",
 		    ui->watch_s);
 	else
 		ui_state_msg(ui, false, "watch off");
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+static int
+ui_k_pause(struct ui *ui, int arg)
+{
+	(void)arg;
+	if (!ui->watch) {
+		ui_state_msg(ui, true, "not watching: w starts watch mode");
+		return UI_R_HANDLED | UI_R_REDRAW;
+	}
+	ui->paused = !ui->paused;
+	ui_state_msg(ui, false, ui->paused ? "watch paused: p resumes" :
+	    "watch resumed");
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+/* Intervals people pick; + and - step through them. */
+static const unsigned ui_intervals[] = {
+	1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600
+};
+#define UI_NINTERVALS	(sizeof ui_intervals / sizeof ui_intervals[0])
+
+static int
+ui_k_interval(struct ui *ui, int dir)
+{
+	size_t		i;
+	unsigned	s = ui->watch_s;
+
+	if (dir > 0) {
+		for (i = 0; i < UI_NINTERVALS && ui_intervals[i] <= s; i++)
+			continue;
+		s = i < UI_NINTERVALS ? ui_intervals[i] :
+		    ui_intervals[UI_NINTERVALS - 1];
+	} else {
+		for (i = UI_NINTERVALS; i > 0 && ui_intervals[i - 1] >= s; i--)
+			continue;
+		s = i > 0 ? ui_intervals[i - 1] : ui_intervals[0];
+	}
+	ui_state_watch_set(ui, s);
+	ui_state_msg(ui, false, "watch interval %u s%s", s, ui->watch ? "" :
+	    " (w starts watch mode)");
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+static int
+ui_k_zero(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui_state_hist_reset(ui);
+	ui_state_msg(ui, false, "history cleared");
 	return UI_R_HANDLED | UI_R_REDRAW;
 }
 

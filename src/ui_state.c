@@ -47,24 +47,35 @@ ui_hist_init(struct ui_hist *h)
 	memset(h, 0, sizeof *h);
 	h->last_status = -1;
 	h->last_us = -1;
+	h->last_total_us = -1;
 }
 
 static void
 ui_hist_record(struct ui_hist *h, const struct probe *p)
 {
 	const struct probe_facts	*f = probe_get_facts(p);
+	enum report_tone		 tone = report_cell_tone(p);
 	int64_t				 t = f->timing.total_us;
 
 	h->seen = p;
 	h->seen_start = probe_get_start_us(p);
-	if (h->last_status != -1 && h->last_status != (int)f->status)
+	if (h->last_status != -1 && (h->last_status != (int)f->status ||
+	    h->last_tone != (int)tone))
 		h->flips++;
 	h->last_status = (int)f->status;
+	h->last_tone = (int)tone;
+	report_cell_summary(p, h->last_sum, sizeof h->last_sum);
+	report_cell_more(p, h->last_more, sizeof h->last_more);
+	h->last_total_us = t;
 	h->runs++;
-	if (f->status != ST_OK) {
+	/* A certificate problem or a password in clear is a problem in
+	 * every round, not a success [issue 7]; a mode that is simply not
+	 * offered here (wrong mode, no STARTTLS) is not. */
+	if (tone == TONE_WARN || tone == TONE_BAD || f->status == ST_REFUSED ||
+	    f->status == ST_UNREACHABLE)
 		h->fails++;
+	if (f->status != ST_OK)
 		return;
-	}
 	if (t < 0)
 		return;
 	h->last_us = t;
@@ -79,10 +90,18 @@ ui_hist_record(struct ui_hist *h, const struct probe *p)
 void
 ui_state_hist_reset(struct ui *ui)
 {
-	size_t	i, n = ui->hist_addrs * run_row_count(ui->run) * MODE_LAST;
+	struct ui_hist	*h;
+	size_t		 i, n = ui->hist_addrs * run_row_count(ui->run) *
+			    MODE_LAST;
 
-	for (i = 0; i < n; i++)
-		ui_hist_init(&ui->hist[i]);
+	/* Counters only: the probe already counted stays counted (it is
+	 * not a new run), and its verdict stays on screen. */
+	for (i = 0; i < n; i++) {
+		h = &ui->hist[i];
+		h->runs = h->fails = h->flips = h->ok_runs = 0;
+		h->last_us = -1;
+		h->best_us = h->worst_us = h->sum_us = 0;
+	}
 }
 
 void
@@ -137,7 +156,7 @@ ui_state_on_watch(void *arg)
 	struct ui	*ui = arg;
 
 	ui->watch_timer = 0;
-	if (!ui->watch || !run_is_done(ui->run))
+	if (!ui->watch || ui->paused || !run_is_done(ui->run))
 		return;
 	ui->rounds++;
 	run_reprobe_all(ui->run);
@@ -148,15 +167,27 @@ void
 ui_state_watch_arm(struct ui *ui)
 {
 	uint64_t	now = evloop_clock_us(), at;
+	bool		want = ui->watch && !ui->paused && ui->run_done;
 
-	if (ui->watch && ui->run_done && ui->watch_timer == 0) {
+	if (want && ui->watch_timer == 0) {
 		at = ui->round_end_us + (uint64_t)ui->watch_s * 1000000u;
 		ui->watch_timer = evloop_timer_at(ui->ev, at > now ? at : now,
 		    ui_state_on_watch, ui);
-	} else if ((!ui->watch || !ui->run_done) && ui->watch_timer != 0) {
+	} else if (!want && ui->watch_timer != 0) {
 		evloop_timer_cancel(ui->ev, ui->watch_timer);
 		ui->watch_timer = 0;
 	}
+}
+
+void
+ui_state_watch_set(struct ui *ui, unsigned seconds)
+{
+	ui->watch_s = seconds;
+	if (ui->watch_timer != 0) {
+		evloop_timer_cancel(ui->ev, ui->watch_timer);
+		ui->watch_timer = 0;
+	}
+	ui_state_watch_arm(ui);
 }
 
 int
@@ -164,7 +195,8 @@ ui_state_watch_left(const struct ui *ui)
 {
 	uint64_t	now, next;
 
-	if (!ui->watch || !ui->run_done || ui->watch_timer == 0 ||
+	if (!ui->watch || ui->paused || !ui->run_done ||
+	    ui->watch_timer == 0 ||
 	    ui->round_end_us == 0)
 		return -1;
 	now = evloop_clock_us();

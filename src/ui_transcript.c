@@ -178,7 +178,8 @@ ui_transcript_draw(struct ui *ui)
 	ui_lb_add(&pre, ta, " ");
 	ui_lb_add(&pre, ta, ui_tone_glyph(ui, p));
 	ui_lb_add(&pre, ta, " ");
-	ui_lb_add(&pre, ta, report_cell_short(p, word, sizeof word));
+	ui_lb_add(&pre, ta, report_cell_line(p, word, sizeof word,
+	    sizeof word));
 	if (f->reason != NULL) {
 		ui_lb_add(&pre, 0, "  ");
 		ui_lb_raw(ui, &pre, 0, f->reason, strlen(f->reason),

@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tuilib import Tap, Term, require_binary, watchdog  # noqa
+from tuilib import Tap, Term, cell_uncut, require_binary, watchdog  # noqa
 
 require_binary()
 watchdog(150)
@@ -102,6 +102,26 @@ try:
     tap.ok(term.wait_exit(5) == 0, "q quits", term.stderr())
     tap.ok(term.sanitizer_report() == "", "no sanitizer report",
            term.sanitizer_report())
+finally:
+    term.close()
+
+# Without the lab's CA the same certificates are not trusted: at 80x24
+# every TLS cell says so first and uncut (issue 7).
+term = Term(args[:2] + args[4:])
+try:
+    tap.ok(term.wait_text("21/21 done", 40), "without --ca-file: all 21 "
+           "cells finish", term.text())
+    term.settle()
+    rows = [r for r in term.screen.display if " submission " in r or
+            " imaps " in r]
+    tap.ok(len(rows) == 2 and all(cell_uncut(r, "!", "untrusted")
+                                  for r in rows),
+           "an unknown CA: '! untrusted' uncut at 80 columns",
+           term.text())
+    tap.ok("ok TLS" not in term.text(), "no untrusted cell reads 'ok TLS'",
+           term.text())
+    term.send("q", settle=0.05)
+    tap.ok(term.wait_exit(5) == 0, "q quits", term.stderr())
 finally:
     term.close()
 tap.done()

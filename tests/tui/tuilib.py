@@ -482,3 +482,46 @@ def mailports_args(ports, extra=()):
     """Arguments probing fake.test (127.0.0.1) on the given rows."""
     return (["--resolve", "fake.test:127.0.0.1", "--timeout", "3",
              "--ports", ",".join(ports)] + list(extra) + ["fake.test"])
+
+
+class Hostile:
+    """tests/integ/hostile.py SCENARIO on 127.0.0.1: a misbehaving fake
+    server in its own process, stopped by its PID."""
+
+    def __init__(self, scenario):
+        here = os.path.dirname(os.path.abspath(__file__))
+        script = os.path.join(here, "..", "integ", "hostile.py")
+        env = dict(os.environ, HOSTILE_LIFETIME="120")
+        self.proc = subprocess.Popen(
+            [sys.executable, script, scenario], stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, env=env)
+        r, _, _ = select.select([self.proc.stdout], [], [], 10)
+        line = self.proc.stdout.readline() if r else b""
+        try:
+            self.port = int(line.strip())
+        except ValueError:
+            self.close()
+            raise RuntimeError("hostile.py %s did not start" % scenario)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc.stdout.close()
+
+
+def cell_uncut(screen_text, glyph, word):
+    """True when `glyph word` is on screen and not cut: the next
+    character is not the cut mark (U+2026 or '>') nor a letter."""
+    i = screen_text.find(glyph + " " + word)
+    while i >= 0:
+        j = i + len(glyph) + 1 + len(word)
+        nxt = screen_text[j:j + 1]
+        if nxt in ("", " ", "\n"):
+            return True
+        i = screen_text.find(glyph + " " + word, i + 1)
+    return False
