@@ -348,7 +348,10 @@ int			 ui_state_t_top_event(const struct ui *);
 int			 ui_state_t_find(const struct ui *, int from,
 			    int dir);
 void			 ui_state_t_show(struct ui *, int ev);
-/* Lines an event takes in the hex view: a header and 16 bytes a line. */
+/* Is the event bytes on the wire (sent or received), not a note of ours?
+ * Lines it takes in the hex view: a header and 16 bytes a line, none for
+ * a note. */
+bool			 ui_state_is_wire(const struct tr_event *);
 int			 ui_state_hex_lines(const struct tr_event *);
 
 /* ui_chrome.c: header, footer and titles shared by every view. */

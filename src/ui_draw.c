@@ -717,23 +717,18 @@ ui_tr_flags(const struct ui *ui, struct ui_lbuf *lb, int flags)
 
 /*
  * Line events keep their exact terminator bytes (the hex view shows them);
- * the text view ends each event at its own line, so a final CRLF, or a
- * final LF already marked "[bare LF]", is dropped here and only here.
+ * the text view ends each event at its own line, so the terminator is
+ * dropped here and only here (a bare LF is still marked "[bare LF]").
  */
 void
 ui_tr_text(const struct ui *ui, struct ui_lbuf *lb, const struct tr_event *e)
 {
 	unsigned	a = ui_tr_attr(ui, e->dir);
-	size_t		n = e->len;
 
 	if (e->flags & TR_F_ERROR)
 		a = ui->attr[UI_E_BAD];
-	if (n >= 2 && e->data[n - 2] == '\r' && e->data[n - 1] == '\n')
-		n -= 2;
-	else if (n >= 1 && e->data[n - 1] == '\n' &&
-	    (e->flags & TR_F_BARE_LF))
-		n--;
-	ui_lb_raw(ui, lb, a, e->data, n, ui->san_flags, UI_TLINE_OUT);
+	ui_lb_raw(ui, lb, a, e->data, transcript_event_text_len(e),
+	    ui->san_flags, UI_TLINE_OUT);
 	if (e->flags & ~TR_F_ERROR) {
 		ui_lb_add(lb, 0, " ");
 		ui_tr_flags(ui, lb, e->flags);

@@ -271,9 +271,19 @@ ui_state_scroll(int *top, int nlines, int page, int how)
 /* ------------------------------------------------------------------ */
 /* Where the transcript's events fall in its sub-views. */
 
+bool
+ui_state_is_wire(const struct tr_event *e)
+{
+	return e->dir == TR_CLIENT || e->dir == TR_SERVER;
+}
+
 int
 ui_state_hex_lines(const struct tr_event *e)
 {
+	/* Our own notes (state changes, NET, TLS and NOTE events) are not
+	 * traffic: the hex view leaves them out. */
+	if (!ui_state_is_wire(e))
+		return 0;
 	return 1 + (int)((e->len + UI_HEX_PER_LINE - 1) / UI_HEX_PER_LINE);
 }
 
