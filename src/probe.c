@@ -498,6 +498,8 @@ probe_unasked(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
 	enum pp_early		 e;
 	char			 q[200];
 
+	if (p->pp == NULL)
+		return false;
 	probe_drain(p);
 	e = pingpong_early(p->pp, true);
 	if (e == PP_EARLY_NONE)
