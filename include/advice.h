@@ -12,7 +12,9 @@
  * the user's own setting fails, and findings with fixes.  A pure function
  * of the cells' facts: no I/O, no clock, no printing.  Every string is in
  * our own words except those marked "raw" (names from certificates),
- * which outputs must pass through sanitize_*(). */
+ * which outputs must pass through sanitize_*().  Sentences start in lower
+ * case without a final full stop ("port 110 speaks plaintext and
+ * STARTTLS; ..."), so an output can place them after a label. */
 
 struct run;
 
@@ -140,7 +142,8 @@ struct advice_rec {
 struct advice_cellref {
 	size_t			 cell;		/* index into input cells */
 	char			 address[64];	/* address text */
-	int			 family;	/* AF_INET, AF_INET6 */
+	int			 family;	/* AF_INET, AF_INET6 or
+						 * AF_UNSPEC (no address) */
 	enum advice_proto	 proto;		/* protocol */
 	uint16_t		 port;		/* TCP port */
 	enum probe_mode		 mode;		/* mode probed */

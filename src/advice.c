@@ -258,6 +258,13 @@ adv_cell(const struct adv_build *b, size_t i)
 	return &b->in->cells[i];
 }
 
+/* The address text of a cell; "-" when the caller gave none. */
+static const char *
+adv_addr(const struct advice_cell *c)
+{
+	return c->address != NULL ? c->address : "-";
+}
+
 static const struct probe_facts *
 adv_facts(const struct adv_build *b, size_t i)
 {
@@ -614,8 +621,8 @@ adv_partial_sentence(struct adv_build *b, const struct adv_group *g,
 
 	adv_sb_printf(sb, "port %u %s works on %s (%s) but not on %s (%s: "
 	    "%s), so a mail program fails whenever it picks that address",
-	    g->port, adv_with(g->mode), ok->address, adv_family(ok->family),
-	    bad->address, adv_family(bad->family),
+	    g->port, adv_with(g->mode), adv_addr(ok), adv_family(ok->family),
+	    adv_addr(bad), adv_family(bad->family),
 	    facts_status_words(bad->facts->status));
 }
 
@@ -975,8 +982,7 @@ adv_ref(struct adv_build *b, enum advice_finding_id id, size_t ci)
 	r = &f->cells[f->ncells++];
 	memset(r, 0, sizeof *r);
 	r->cell = ci;
-	snprintf(r->address, sizeof r->address, "%s",
-	    c->address != NULL ? c->address : "-");
+	snprintf(r->address, sizeof r->address, "%s", adv_addr(c));
 	r->family = c->family;
 	r->proto = (enum advice_proto)advice_proto_from_name(c->protocol);
 	r->port = c->port;
@@ -1216,7 +1222,7 @@ adv_port25(struct adv_build *b)
 		answered = false;
 		for (k = 0; k < b->ncells; k++) {
 			d = adv_cell(b, b->cells[k]);
-			if (strcmp(d->address, c->address) != 0 ||
+			if (strcmp(adv_addr(d), adv_addr(c)) != 0 ||
 			    advice_proto_from_name(d->protocol) != ADVICE_SMTP)
 				continue;
 			if (adv_is_relay(ADVICE_SMTP, d->service, d->port)) {
@@ -1231,7 +1237,7 @@ adv_port25(struct adv_build *b)
 		adv_ref(b, ADVICE_F_PORT25_BLOCKED, b->cells[i]);
 		for (k = 0; k < b->ncells; k++) {
 			d = adv_cell(b, b->cells[k]);
-			if (strcmp(d->address, c->address) != 0 ||
+			if (strcmp(adv_addr(d), adv_addr(c)) != 0 ||
 			    advice_proto_from_name(d->protocol) !=
 			    ADVICE_SMTP || adv_is_relay(ADVICE_SMTP,
 			    d->service, d->port) || !adv_answered(d->facts))
@@ -1291,8 +1297,8 @@ adv_addresses(struct adv_build *b)
 			adv_sb_printf(&sb, "%s %u %s presents a trusted "
 			    "certificate on %s (%s) but not on %s (%s)",
 			    adv_proto_labels[g->proto], g->port,
-			    adv_mode_place(g->mode), ok->address,
-			    adv_family(ok->family), bad->address,
+			    adv_mode_place(g->mode), adv_addr(ok),
+			    adv_family(ok->family), adv_addr(bad),
 			    adv_family(bad->family));
 		} else {
 			adv_sb_printf(&sb, "%s ", adv_proto_labels[g->proto]);
