@@ -20,7 +20,7 @@ struct tlswrap;
 struct tlswrap_config	*tlswrap_config_new(const char *ca_file,
 			    const char *ca_path, char **err);
 void			 tlswrap_config_free(struct tlswrap_config *);
-/* "mbed TLS 3.6.6" of the library linked at run time. */
+/* "Mbed TLS 3.6.7" of the library linked at run time. */
 const char		*tlswrap_runtime_version(void);
 
 /* A client session on the connected non-blocking fd (not owned).  host is
@@ -51,6 +51,14 @@ void			 tlswrap_close_notify(struct tlswrap *);
 void			 tlswrap_get_facts(const struct tlswrap *,
 			    struct tls_facts *f, int64_t now);
 bool			 tlswrap_is_verified(const struct tlswrap *);
+/* The name check of every session, on one DER certificate: 1 when host
+ * (a DNS name, or an IPv4/IPv6 literal) matches it, 0 when not, -1 when
+ * the certificate does not parse.  RFC 9525: wildcards only as a whole
+ * left-most label over two or more labels that are not a known public
+ * suffix; IP literals only against iPAddress entries; the CN only when
+ * there is no dNSName (docs/hacking.md, "Name checks"). */
+int			 tlswrap_check_name(const void *der, size_t len,
+			    const char *host);
 
 /* After a failure: one phrase in words ("protocol version not supported",
  * "handshake alert: handshake failure", "server sent non-TLS data",

@@ -5,8 +5,10 @@
  * facts.  The BIO callbacks also watch the records going past (ClientHello
  * SNI, ServerHello version and group, plaintext alerts, CertificateRequest)
  * so that failures can be named.  Never blocks, never prints, never uses
- * mbedtls_net_*.  The one read of a private mbedTLS field (an encrypted
- * alert's description) is in tlswrap_last_alert().
+ * mbedtls_net_*.  The few reads of private mbedTLS fields (an encrypted
+ * alert's description, the chain of a failed TLS 1.3 handshake, the size of
+ * an oversized message, multi-valued RDNs) sit in one block compiled only
+ * for the 3.6 layout they were checked against (TLSWRAP_36_LAYOUT).
  */
 #include "config.h"
 
@@ -44,12 +46,30 @@
 #include "transcript.h"
 #include "xmalloc.h"
 
+/* 3.6.6 rejects valid TLS 1.2 RSA-PSS handshakes (Mbed-TLS issue 10668) and
+ * carries 16 CVEs fixed in 3.6.7; 4.x changes the API (docs/hacking.md,
+ * "Moving to mbedTLS 4").  configure checks the same range. */
+#if !defined(MBEDTLS_VERSION_NUMBER) || MBEDTLS_VERSION_NUMBER < 0x03060700
+#error "mailports needs mbedTLS 3.6.7 or later (3.6.6 rejects TLS 1.2 RSA-PSS handshakes and has 16 CVEs)"
+#endif
+#if MBEDTLS_VERSION_NUMBER >= 0x04000000
+#error "mailports does not support mbedTLS 4.x yet; use 3.6.7 or a later 3.6 (see docs/hacking.md)"
+#endif
+/* The private fields read below were checked against the 3.6 LTS layout
+ * (3.6.7).  Any other minor version gets the fallbacks: encrypted alerts
+ * unnamed, no chain facts for a failed TLS 1.3 handshake, no size for an
+ * oversized TLS 1.3 message, multi-valued RDNs shown as separate ones. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03060700 && MBEDTLS_VERSION_NUMBER < 0x03070000
+#define TLSWRAP_36_LAYOUT	1
+#endif
+
 #define TLSWRAP_PLAIN_MAX	512	/* plaintext kept; tlswrap.h: 512 */
 #define TLSWRAP_CH_MAX		4096	/* ClientHello bytes parsed for SNI */
 #define TLSWRAP_SH_MAX		512	/* ServerHello bytes parsed */
 #define TLSWRAP_SAN_MAX		100	/* SAN entries kept per certificate */
-#define TLSWRAP_DN_MAX		1024	/* distinguished name as text */
 #define TLSWRAP_RETRY		16	/* immediate retries per call */
+#define TLSWRAP_DN_VALUE_MAX	256	/* bytes of one DN value kept */
+#define TLSWRAP_CERTMSG_MAX	65536	/* TLS 1.2 Certificate bytes kept */
 
 /* TLS record content types and handshake message types (RFC 8446 5.1,
  * 4; RFC 5246 6.2.1, 7.4). */
@@ -59,6 +79,8 @@
 #define REC_APPDATA		23
 #define HS_CLIENT_HELLO		1
 #define HS_SERVER_HELLO		2
+#define HS_HELLO_REQUEST	0
+#define HS_CERTIFICATE		11
 #define HS_SERVER_KEY_EXCHANGE	12
 #define HS_CERTIFICATE_REQUEST	13
 #define EXT_SERVER_NAME		0
@@ -141,6 +163,21 @@ struct tlswrap {
 	bool			 ch_done;	/* ClientHello reported */
 	size_t			 out_enc_hs;	/* encrypted records we sent
 						 * during the handshake */
+
+	/* What names a failure by its cause. */
+	bool			 hs_split;	/* a server handshake record
+						 * ended inside a message
+						 * header, or was empty */
+	size_t			 hs_split_len;	/* length of that record */
+	unsigned		 hs_type;	/* last plaintext handshake
+						 * message from the server */
+	size_t			 hs_len;	/* its body length */
+	unsigned char		*certmsg;	/* TLS 1.2 Certificate body */
+	size_t			 certmsg_len;	/* bytes in certmsg */
+	bool			 reneg;		/* TLS 1.2 HelloRequest after
+						 * the handshake */
+	mbedtls_x509_crt	 fchain;	/* chain of a failed handshake */
+	size_t			 fchain_n;	/* certificates received */
 };
 
 /* RFC 8446 6, RFC 5246 7.2: alert descriptions in words. */
@@ -601,10 +638,20 @@ tlswrap_server_hello(struct tlswrap *tw)
 }
 
 static void
-tlswrap_hs_start(struct tlswrap *tw, unsigned type)
+tlswrap_hs_start(struct tlswrap *tw, unsigned type, size_t len)
 {
+	tw->hs_type = type;
+	tw->hs_len = len;
 	if (type == HS_SERVER_HELLO)
 		tw->shlen = 0;
+	/* TLS 1.2 sends the chain in the clear: kept so that a handshake
+	 * that fails on it (chain too long) can still show it. */
+	if (type == HS_CERTIFICATE) {
+		free(tw->certmsg);
+		tw->certmsg = xmalloc(len < TLSWRAP_CERTMSG_MAX ? len + 1 :
+		    TLSWRAP_CERTMSG_MAX);
+		tw->certmsg_len = 0;
+	}
 	if (type == HS_CERTIFICATE_REQUEST && !tw->cert_req) {
 		tw->cert_req = true;
 		tlswrap_note(tw, 0, "server requested a client certificate; "
@@ -616,8 +663,17 @@ static void
 tlswrap_hs_body(struct tlswrap *tw, unsigned type, const unsigned char *p,
     size_t n, size_t off)
 {
-	size_t	k;
+	size_t	k, cap;
 
+	if (type == HS_CERTIFICATE && tw->certmsg != NULL) {
+		cap = tw->hs_len < TLSWRAP_CERTMSG_MAX ? tw->hs_len :
+		    TLSWRAP_CERTMSG_MAX;
+		k = cap - tw->certmsg_len;
+		if (k > n)
+			k = n;
+		memcpy(tw->certmsg + tw->certmsg_len, p, k);
+		tw->certmsg_len += k;
+	}
 	if (type == HS_SERVER_HELLO && tw->shlen < sizeof tw->sh) {
 		k = sizeof tw->sh - tw->shlen;
 		if (k > n)
@@ -660,7 +716,7 @@ tlswrap_hs_feed(struct tlswrap *tw, const unsigned char *p, size_t n)
 			hs->left = (size_t)hs->hdr[1] << 16 |
 			    (size_t)hs->hdr[2] << 8 | hs->hdr[3];
 			hs->seen = 0;
-			tlswrap_hs_start(tw, hs->hdr[0]);
+			tlswrap_hs_start(tw, hs->hdr[0], hs->left);
 			if (hs->left == 0) {
 				tlswrap_hs_end(tw, hs->hdr[0]);
 				hs->hdrlen = 0;
@@ -694,6 +750,19 @@ tlswrap_in_start(struct tlswrap *tw, unsigned type, unsigned ver,
 	/* An alert inside an encrypted record cannot be read here. */
 	if ((type == REC_ALERT && len != 2) || type == REC_APPDATA)
 		tw->alert_hidden = true;
+	/* RFC 5246 7.4.1.1: after a TLS 1.2 handshake the only handshake
+	 * message a server may send is HelloRequest (TLS 1.3 hides record
+	 * types and has no renegotiation). */
+	if (type == REC_HANDSHAKE && tw->established &&
+	    mbedtls_ssl_get_version_number(&tw->ssl) ==
+	    MBEDTLS_SSL_VERSION_TLS1_2)
+		tw->reneg = true;
+	/* RFC 8446 5.1 forbids empty handshake records. */
+	if (type == REC_HANDSHAKE && !tw->established && !tw->server_ccs &&
+	    len == 0 && !tw->hs_split) {
+		tw->hs_split = true;
+		tw->hs_split_len = 0;
+	}
 }
 
 static void
@@ -718,6 +787,14 @@ tlswrap_in_end(struct tlswrap *tw, unsigned type, size_t len)
 {
 	const char	*w;
 
+	/* RFC 8446 5.1 lets a handshake message span records, and mbedTLS
+	 * 3.6 reassembles it, but only with the 4-byte message header whole
+	 * in one record: note a record that ends inside a header. */
+	if (type == REC_HANDSHAKE && !tw->established && !tw->server_ccs &&
+	    tw->hs.hdrlen > 0 && tw->hs.hdrlen < 4 && !tw->hs_split) {
+		tw->hs_split = true;
+		tw->hs_split_len = len;
+	}
 	if (type != REC_ALERT || len != 2 || tw->alertlen != 2)
 		return;
 	tw->alert_desc = tw->alert[1];
@@ -990,35 +1067,214 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 		return tlswrap_plain_more(tw);
 	}
 	tw->got_first = true;
-	if (!tw->established)
-		tlswrap_scan(tw, 0, buf, (size_t)n);
+	/* Also after the handshake: only record headers matter then (a
+	 * TLS 1.2 HelloRequest). */
+	tlswrap_scan(tw, 0, buf, (size_t)n);
 	return (int)n;
 }
 
-/* For an IP literal no SNI may be sent (RFC 6066 3), but mbedTLS 3.6 sends
- * whatever mbedtls_ssl_set_hostname() was given.  So the session gets
- * NULL (no SNI, no built-in name check) and the name is checked here on
- * the leaf with mbedTLS's own matcher (IP SANs, then CN), and a mismatch
- * goes into the verification flags like any other. */
-static int
-tlswrap_verify_ip(void *ctx, mbedtls_x509_crt *crt, int depth,
-    uint32_t *flags)
-{
-	struct tlswrap		*tw = ctx;
-	mbedtls_x509_crt	 leaf, none;
-	uint32_t		 f = 0;
+/* Name checks (RFC 9525 6.3, 6.4; OpenSSL's X509_check_host() and
+ * X509_check_ip() where RFC 9525 leaves room), done here for every session
+ * instead of by mbedTLS, whose 3.6 matcher lets "*.com" match "foo.com" and
+ * compares an IP target with dNSName entries. */
 
-	if (depth != 0 || tw->vhost == NULL)
-		return 0;
-	/* A shallow copy without the rest of the chain: only the name is
-	 * wanted, not another walk with signature checks. */
-	leaf = *crt;
-	leaf.next = NULL;
-	mbedtls_x509_crt_init(&none);
-	(void)mbedtls_x509_crt_verify(&leaf, &none, NULL, tw->vhost, &f, NULL,
-	    NULL);
-	*flags |= f & MBEDTLS_X509_BADCERT_CN_MISMATCH;
+/* Well-known public suffixes of more than one label: "*.co.uk" is refused
+ * like "*.com".  Not the Public Suffix List (thousands of entries that
+ * change), only the common second-level registries. */
+static const char *const tlswrap_multi_suffixes[] = {
+	"ac.uk", "co.uk", "gov.uk", "ltd.uk", "me.uk", "net.uk", "org.uk",
+	"plc.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au",
+	"co.nz", "net.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp",
+	"go.jp", "co.kr", "or.kr", "co.in", "net.in", "org.in", "co.za",
+	"org.za", "com.br", "net.br", "org.br", "com.cn", "net.cn", "org.cn",
+	"com.mx", "com.ar", "com.tr", "com.tw", "com.hk", "com.sg", "com.my",
+	"co.id", "co.il", "co.th", "com.ua", "com.pl", "com.es", "co.at",
+	"or.at", "gv.at"
+};
+
+static bool
+tlswrap_ieq(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t		i;
+	unsigned char	x, y;
+
+	for (i = 0; i < n; i++) {
+		x = a[i];
+		y = b[i];
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+static bool
+tlswrap_is_multi_suffix(const unsigned char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof tlswrap_multi_suffixes /
+	    sizeof tlswrap_multi_suffixes[0]; i++) {
+		if (strlen(tlswrap_multi_suffixes[i]) == n &&
+		    tlswrap_ieq(p, (const unsigned char *)
+		    tlswrap_multi_suffixes[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* One presented DNS identifier (a dNSName, or a CN) against the reference
+ * name host (no trailing dot, not empty).  A wildcard counts only as the
+ * whole left-most label ("*.example.com"), stands for exactly one
+ * non-empty label, and needs at least two labels after it that are not a
+ * known public suffix; "f*.example.com", "xn--*.example.com" and "*.*"
+ * never match (RFC 9525 6.3; OpenSSL accepts partial wildcards).  ASCII
+ * case is ignored; bytes are compared, so an embedded NUL never matches. */
+static bool
+tlswrap_dns_match(const unsigned char *pat, size_t plen, const char *host)
+{
+	const unsigned char	*h = (const unsigned char *)host, *sfx;
+	const unsigned char	*dot;
+	size_t			 hlen = strlen(host), slen, i;
+
+	if (plen == 0 || hlen == 0)
+		return false;
+	if (memchr(pat, '*', plen) == NULL)
+		return plen == hlen && tlswrap_ieq(pat, h, plen);
+	if (plen < 3 || pat[0] != '*' || pat[1] != '.')
+		return false;
+	sfx = pat + 2;
+	slen = plen - 2;
+	if (memchr(sfx, '*', slen) != NULL)
+		return false;
+	/* Two labels at least, none empty, no trailing dot. */
+	dot = memchr(sfx, '.', slen);
+	if (dot == NULL || dot == sfx || sfx[slen - 1] == '.')
+		return false;
+	for (i = 1; i < slen; i++) {
+		if (sfx[i] == '.' && sfx[i - 1] == '.')
+			return false;
+	}
+	if (tlswrap_is_multi_suffix(sfx, slen))
+		return false;
+	/* host = one non-empty label + "." + suffix. */
+	dot = memchr(h, '.', hlen);
+	if (dot == NULL || dot == h)
+		return false;
+	i = (size_t)(dot - h) + 1;
+	return hlen - i == slen && tlswrap_ieq(h + i, sfx, slen);
+}
+
+/* The leaf against host, which is either a DNS name or (ip non-NULL) an
+ * address of iplen 4 or 16 bytes.  IP targets match iPAddress entries
+ * only, never a dNSName or the CN (RFC 9525 6.3); the CN is a fallback
+ * only when no dNSName is present at all, as in OpenSSL. */
+static bool
+tlswrap_name_ok(const mbedtls_x509_crt *crt, const char *host,
+    const unsigned char *ip, size_t iplen)
+{
+	const mbedtls_x509_sequence		*seq;
+	const mbedtls_x509_name			*nm;
+	mbedtls_x509_subject_alternative_name	 san;
+	const mbedtls_x509_buf			*v;
+	bool					 dns_seen = false;
+	bool					 ok = false;
+
+	for (seq = &crt->subject_alt_names; seq != NULL && seq->buf.p != NULL;
+	    seq = seq->next) {
+		memset(&san, 0, sizeof san);
+		if (mbedtls_x509_parse_subject_alt_name(&seq->buf, &san) != 0)
+			continue;
+		v = &san.san.unstructured_name;
+		if (san.type == MBEDTLS_X509_SAN_DNS_NAME) {
+			dns_seen = true;
+			if (ip == NULL && tlswrap_dns_match(v->p, v->len, host))
+				ok = true;
+		} else if (san.type == MBEDTLS_X509_SAN_IP_ADDRESS &&
+		    ip != NULL && v->len == iplen &&
+		    memcmp(v->p, ip, iplen) == 0)
+			ok = true;
+		mbedtls_x509_free_subject_alt_name(&san);
+		if (ok)
+			return true;
+	}
+	if (ip != NULL || dns_seen)
+		return false;
+	for (nm = &crt->subject; nm != NULL; nm = nm->next) {
+		if (nm->oid.p != NULL &&
+		    MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &nm->oid) == 0 &&
+		    tlswrap_dns_match(nm->val.p, nm->val.len, host))
+			return true;
+	}
+	return false;
+}
+
+/* host as an address: 4 or 16 bytes into a, else 0. */
+static size_t
+tlswrap_addr(const char *host, unsigned char *a)
+{
+	if (inet_pton(AF_INET, host, a) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, host, a) == 1)
+		return 16;
 	return 0;
+}
+
+/* The verification callback of every session: at the leaf, replace
+ * mbedTLS's name verdict (MBEDTLS_X509_BADCERT_CN_MISMATCH) by ours.
+ * For an IP literal no SNI may be sent (RFC 6066 3), so the session has
+ * no host name in mbedTLS and only this check runs. */
+static int
+tlswrap_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	struct tlswrap	*tw = ctx;
+	unsigned char	 a[16];
+	size_t		 alen = 0;
+	bool		 ok;
+
+	if (depth != 0)
+		return 0;
+	if (tw->vhost != NULL)
+		alen = tlswrap_addr(tw->vhost, a);
+	if (tw->vhost != NULL && alen == 0)
+		ok = false;
+	else
+		ok = tlswrap_name_ok(crt, tw->host, alen > 0 ? a : NULL,
+		    alen);
+	if (ok)
+		*flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	else
+		*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	return 0;
+}
+
+int
+tlswrap_check_name(const void *der, size_t len, const char *host)
+{
+	mbedtls_x509_crt	 crt;
+	unsigned char		 a[16];
+	char			*h;
+	size_t			 n, alen;
+	int			 ret;
+
+	mbedtls_x509_crt_init(&crt);
+	if (host == NULL || host[0] == '\0' ||
+	    mbedtls_x509_crt_parse_der(&crt, der, len) != 0) {
+		mbedtls_x509_crt_free(&crt);
+		return -1;
+	}
+	h = xstrdup(host);
+	n = strlen(h);
+	if (n > 1 && h[n - 1] == '.' && h[n - 2] != '.')
+		h[n - 1] = '\0';
+	alen = tlswrap_addr(h, a);
+	ret = tlswrap_name_ok(&crt, h, alen > 0 ? a : NULL, alen) ? 1 : 0;
+	free(h);
+	mbedtls_x509_crt_free(&crt);
+	return ret;
 }
 
 /* "[::1]" and "fe80::1%eth0" are IP literals too; *out gets the address
@@ -1051,7 +1307,6 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
     struct transcript *tr, uint64_t t0_us)
 {
 	struct tlswrap	*tw;
-	char		 ebuf[128];
 	size_t		 n;
 	int		 ret;
 
@@ -1063,6 +1318,7 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
 	tw->alert_desc = -1;
 	tw->host = xstrdup(host != NULL ? host : "");
 	mbedtls_ssl_init(&tw->ssl);
+	mbedtls_x509_crt_init(&tw->fchain);
 
 	/* Without a name the certificate cannot be checked (rule: always
 	 * verify against the name asked about). */
@@ -1081,17 +1337,15 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
 		tw->host[n - 1] = '\0';
 	ret = mbedtls_ssl_setup(&tw->ssl, &cfg->conf);
 	if (ret == 0) {
-		if (tlswrap_ip_literal(tw->host, &tw->vhost)) {
+		if (tlswrap_ip_literal(tw->host, &tw->vhost))
 			ret = mbedtls_ssl_set_hostname(&tw->ssl, NULL);
-			mbedtls_ssl_set_verify(&tw->ssl, tlswrap_verify_ip,
-			    tw);
-		} else
+		else
 			ret = mbedtls_ssl_set_hostname(&tw->ssl, tw->host);
+		mbedtls_ssl_set_verify(&tw->ssl, tlswrap_verify, tw);
 	}
 	if (ret != 0) {
-		tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		xasprintf(&tw->failure, "TLS setup failed: %s (-0x%04x)",
-		    ebuf, (unsigned)-ret);
+		xasprintf(&tw->failure, "TLS setup failed (mbedTLS error "
+		    "-0x%04x)", (unsigned)-ret);
 		tw->error = ret;
 		tw->failed = true;
 		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
@@ -1108,6 +1362,8 @@ tlswrap_free(struct tlswrap *tw)
 	if (tw == NULL)
 		return;
 	mbedtls_ssl_free(&tw->ssl);
+	mbedtls_x509_crt_free(&tw->fchain);
+	free(tw->certmsg);
 	free(tw->ch);
 	free(tw->failure);
 	free(tw->vhost);
@@ -1117,6 +1373,8 @@ tlswrap_free(struct tlswrap *tw)
 
 /* Handshake. */
 
+/* Private fields (see the top of the file): only for the 3.6 layout. */
+#ifdef TLSWRAP_36_LAYOUT
 /* The description of the alert that ended the session.  Plaintext alerts
  * come from the BIO; encrypted ones (TLS 1.3 after ServerHello, TLS 1.2
  * after ChangeCipherSpec) are only readable in the record mbedTLS just
@@ -1136,6 +1394,71 @@ tlswrap_last_alert(const struct tlswrap *tw)
 	return -1;
 }
 
+/* The chain of a handshake that failed: TLS 1.3 keeps it in the session
+ * under negotiation (TLS 1.2 frees it; the BIO copy serves there). */
+static const mbedtls_x509_crt *
+tlswrap_pending_chain(const struct tlswrap *tw)
+{
+	const mbedtls_ssl_session	*s;
+
+	s = tw->ssl.MBEDTLS_PRIVATE(session_negotiate);
+	if (s == NULL)
+		return NULL;
+	return s->MBEDTLS_PRIVATE(peer_cert);
+}
+
+/* The size of the handshake message mbedTLS was reassembling (4-byte
+ * header included), and whether it is the server's Certificate: 3.6
+ * gathers the fragments after the sequence number and record header
+ * slots at the start of in_buf (mbedtls_ssl_prepare_handshake_record). */
+static size_t
+tlswrap_pending_msg(const struct tlswrap *tw, bool *cert)
+{
+	const unsigned char	*b = tw->ssl.MBEDTLS_PRIVATE(in_buf);
+
+	*cert = b != NULL && b[8 + 5] == HS_CERTIFICATE;
+	return tw->ssl.MBEDTLS_PRIVATE(in_hslen);
+}
+
+/* Attributes of one RDN are linked by next_merged (RFC 4514 2.2 "+"). */
+static bool
+tlswrap_name_merged(const mbedtls_x509_name *nm)
+{
+	return nm->MBEDTLS_PRIVATE(next_merged) != 0;
+}
+#else
+/* Fallbacks: plaintext alerts only, no TLS 1.3 failure chain, no size. */
+static int
+tlswrap_last_alert(const struct tlswrap *tw)
+{
+	if (tw->alert_desc >= 0 && !tw->alert_hidden)
+		return tw->alert_desc;
+	return -1;
+}
+
+static const mbedtls_x509_crt *
+tlswrap_pending_chain(const struct tlswrap *tw)
+{
+	(void)tw;
+	return NULL;
+}
+
+static size_t
+tlswrap_pending_msg(const struct tlswrap *tw, bool *cert)
+{
+	(void)tw;
+	*cert = false;
+	return 0;
+}
+
+static bool
+tlswrap_name_merged(const mbedtls_x509_name *nm)
+{
+	(void)nm;
+	return false;
+}
+#endif
+
 /* After a CertificateRequest, these alerts mean "a client certificate is
  * required" (RFC 8446 4.4.2.4, RFC 5246 7.4.6), not their usual causes. */
 static bool
@@ -1146,11 +1469,36 @@ tlswrap_cert_alert(const struct tlswrap *tw, int alert)
 	    alert == ALERT_CERT_REQUIRED);
 }
 
+/* MBEDTLS_ERR_SSL_BAD_INPUT_DATA in a handshake: mbedTLS ran out of input
+ * buffer while gathering a message ("requesting more data than fits"). */
+static char *
+tlswrap_too_large(const struct tlswrap *tw)
+{
+	char	*s;
+	size_t	 size = 0;
+	bool	 cert = false;
+
+	/* TLS 1.2: the message header went past in the clear. */
+	if (!tw->server_ccs && tw->hs.hdrlen == 4 && tw->hs.left > 0) {
+		size = tw->hs_len + 4;
+		cert = tw->hs_type == HS_CERTIFICATE;
+	} else
+		size = tlswrap_pending_msg(tw, &cert);
+	if (size > MBEDTLS_SSL_IN_CONTENT_LEN)
+		xasprintf(&s, "%s message too large (%zu bytes, limit %d)",
+		    cert ? "certificate" : "handshake", size,
+		    MBEDTLS_SSL_IN_CONTENT_LEN);
+	else
+		xasprintf(&s, "server sent a handshake message larger than "
+		    "mbedTLS's input buffer (limit %d bytes)",
+		    MBEDTLS_SSL_IN_CONTENT_LEN);
+	return s;
+}
+
 /* Our words for a failed handshake step; also sets legacy. */
 static char *
 tlswrap_words(struct tlswrap *tw, int ret)
 {
-	char		 ebuf[128];
 	char		*s;
 	const char	*w;
 	int		 alert;
@@ -1216,7 +1564,39 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		    strerror(tw->sys_errno));
 		return s;
 	case MBEDTLS_ERR_SSL_INVALID_RECORD:
+		if (tw->hs_split && tw->hs_split_len == 0)
+			return xstrdup("server sent an empty handshake record "
+			    "(RFC 8446 5.1 forbids them)");
+		if (tw->hs_split) {
+			xasprintf(&s, "server split a handshake message header "
+			    "across TLS records (a record of %zu byte%s); "
+			    "mbedTLS 3.6 reassembles fragmented messages only "
+			    "when the 4-byte header is in one record",
+			    tw->hs_split_len, tw->hs_split_len == 1 ? "" : "s");
+			return s;
+		}
 		return xstrdup("server sent non-TLS data");
+	case MBEDTLS_ERR_X509_FATAL_ERROR:
+		/* Our verify callback never fails, so this is the chain
+		 * walk giving up (x509_crt_verify_chain). */
+		if (tw->fchain_n > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1) {
+			xasprintf(&s, "certificate chain too long (%zu "
+			    "certificates, mbedTLS accepts at most %d: the "
+			    "server's own and %d intermediates)", tw->fchain_n,
+			    MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1,
+			    MBEDTLS_X509_MAX_INTERMEDIATE_CA);
+			return s;
+		}
+		xasprintf(&s, "certificate chain too long: the path to a "
+		    "trusted root has more than the %d intermediates mbedTLS "
+		    "accepts (%zu certificates received)",
+		    MBEDTLS_X509_MAX_INTERMEDIATE_CA, tw->fchain_n);
+		return s;
+	case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+		return tlswrap_too_large(tw);
+	case MBEDTLS_ERR_SSL_ALLOC_FAILED:
+	case MBEDTLS_ERR_X509_ALLOC_FAILED:
+		return xstrdup("out of memory during the TLS handshake");
 	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
 	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
 		return xstrdup("server sent an unexpected TLS message");
@@ -1231,15 +1611,62 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		return xstrdup("server sent a certificate that cannot be "
 		    "parsed");
 	}
-	tlswrap_strerror(ret, ebuf, sizeof ebuf);
-	xasprintf(&s, "TLS error: %s (-0x%04x)", ebuf, (unsigned)-ret);
+	/* Never the library's own text ("X509 - ..."): a reason is ours. */
+	if (-ret >= 0x2000 && -ret <= 0x3000)
+		xasprintf(&s, "server certificate could not be processed "
+		    "(mbedTLS error -0x%04x)", (unsigned)-ret);
+	else
+		xasprintf(&s, "TLS handshake failed (mbedTLS error -0x%04x)",
+		    (unsigned)-ret);
 	return s;
 }
+
+/* The certificates a failed handshake received, into fchain: what mbedTLS
+ * parsed (TLS 1.3), else the Certificate message seen in the clear (TLS
+ * 1.2; RFC 5246 7.4.2: a 3-byte list length, then a 3-byte length and the
+ * DER of each). */
+static void
+tlswrap_keep_chain(struct tlswrap *tw)
+{
+	const mbedtls_x509_crt	*c;
+	const unsigned char	*b = tw->certmsg;
+	size_t			 n = tw->certmsg_len, i, len, end;
+
+	if (tw->fchain_n > 0)
+		return;
+	for (c = tlswrap_pending_chain(tw); c != NULL && c->raw.p != NULL;
+	    c = c->next) {
+		(void)mbedtls_x509_crt_parse_der(&tw->fchain, c->raw.p,
+		    c->raw.len);
+		tw->fchain_n++;
+	}
+	if (tw->fchain_n > 0 || b == NULL || n < 3)
+		return;
+	end = 3 + ((size_t)b[0] << 16 | (size_t)b[1] << 8 | b[2]);
+	if (end > n)
+		end = n;
+	for (i = 3; i + 3 <= end; i += 3 + len) {
+		len = (size_t)b[i] << 16 | (size_t)b[i + 1] << 8 | b[i + 2];
+		if (len > end - i - 3)
+			break;
+		(void)mbedtls_x509_crt_parse_der(&tw->fchain, b + i + 3, len);
+		tw->fchain_n++;
+	}
+}
+
+static void	tlswrap_note_chain(struct tlswrap *,
+		    const mbedtls_x509_crt *);
 
 static enum io_res
 tlswrap_fail(struct tlswrap *tw, int ret)
 {
 	free(tw->failure);
+	tlswrap_keep_chain(tw);
+	if (tw->fchain_n > 0) {
+		tlswrap_note(tw, 0, "%zu certificate%s received before the "
+		    "failure", tw->fchain_n, tw->fchain_n == 1 ? "" : "s");
+		tlswrap_note_chain(tw, &tw->fchain);
+	}
 	tw->failure = tlswrap_words(tw, ret);
 	tw->error = ret;
 	tw->failed = true;
@@ -1337,16 +1764,209 @@ tlswrap_flags_text(uint32_t flags, char *buf, size_t len)
 		snprintf(buf + off, len - off, "%sother", off ? ", " : "");
 }
 
+/* Distinguished names rendered by us, attribute by attribute (RFC 4514
+ * order of the encoding, as OpenSSL's -nameopt RFC2253 reversed): the
+ * values keep their raw bytes so that the sanitiser decides how a NUL,
+ * UTF-8 or an invalid byte is shown; mbedtls_x509_dn_gets() hex-escapes
+ * UTF-8 and gives up on a NUL or a value over 256 bytes. */
+struct tlswrap_buf {
+	char	*p;		/* bytes, NUL-terminated */
+	size_t	 n;		/* bytes used */
+	size_t	 cap;		/* bytes allocated */
+};
+
+static void
+tlswrap_buf_add(struct tlswrap_buf *b, const void *p, size_t n)
+{
+	while (b->n + n + 1 > b->cap) {
+		b->cap = b->cap == 0 ? 256 : b->cap * 2;
+		b->p = xreallocarray(b->p, 1, b->cap);
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+tlswrap_buf_str(struct tlswrap_buf *b, const char *s)
+{
+	tlswrap_buf_add(b, s, strlen(s));
+}
+
+/* One code point as UTF-8 (BMPString, UniversalString); U+FFFD for
+ * surrogates and values past U+10FFFF. */
+static void
+tlswrap_buf_utf8(struct tlswrap_buf *b, uint32_t c)
+{
+	unsigned char	u[4];
+	size_t		n;
+
+	if ((c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		c = 0xfffd;
+	if (c < 0x80) {
+		u[0] = (unsigned char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (unsigned char)(0xc0 | c >> 6);
+		u[1] = (unsigned char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | c >> 12);
+		u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | c >> 18);
+		u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (unsigned char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	tlswrap_buf_add(b, u, n);
+}
+
+/* One attribute value: string types as their bytes (BMPString and
+ * UniversalString converted to UTF-8), RFC 4514 2.4 specials escaped with
+ * a backslash so that a value cannot fake another attribute; any other
+ * type as "#" and hex.  Past TLSWRAP_DN_VALUE_MAX bytes the value is cut
+ * (at a UTF-8 boundary) and "...[+N bytes]" says how much is missing. */
+static void
+tlswrap_dn_value(struct tlswrap_buf *b, const mbedtls_x509_buf *v)
+{
+	struct tlswrap_buf	 t = { NULL, 0, 0 };
+	const unsigned char	*p = v->p;
+	char			 hex[4], more[48];
+	size_t			 i, n = v->len, keep;
+	uint32_t		 c;
+	int			 w;
+
+	if (v->tag == MBEDTLS_ASN1_BMP_STRING ||
+	    v->tag == MBEDTLS_ASN1_UNIVERSAL_STRING) {
+		w = v->tag == MBEDTLS_ASN1_BMP_STRING ? 2 : 4;
+		for (i = 0; i + (size_t)w <= n; i += (size_t)w) {
+			c = w == 2 ? (uint32_t)p[i] << 8 | p[i + 1] :
+			    (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+			    (uint32_t)p[i + 2] << 8 | p[i + 3];
+			tlswrap_buf_utf8(&t, c);
+		}
+	} else if (MBEDTLS_ASN1_IS_STRING_TAG(v->tag) ||
+	    v->tag == 0x1a /* VisibleString */ ||
+	    v->tag == 0x12 /* NumericString */) {
+		for (i = 0; i < n; i++) {
+			if (strchr(",+\"\\<>;", p[i]) != NULL && p[i] != '\0')
+				tlswrap_buf_str(&t, "\\");
+			else if ((i == 0 && (p[i] == '#' || p[i] == ' ')) ||
+			    (i == n - 1 && p[i] == ' '))
+				tlswrap_buf_str(&t, "\\");
+			tlswrap_buf_add(&t, p + i, 1);
+		}
+	} else {
+		tlswrap_buf_str(&t, "#");
+		for (i = 0; i < n; i++) {
+			snprintf(hex, sizeof hex, "%02X", p[i]);
+			tlswrap_buf_str(&t, hex);
+		}
+	}
+	if (t.n <= TLSWRAP_DN_VALUE_MAX) {
+		if (t.n > 0)
+			tlswrap_buf_add(b, t.p, t.n);
+		free(t.p);
+		return;
+	}
+	keep = TLSWRAP_DN_VALUE_MAX;
+	while (keep > 0 && ((unsigned char)t.p[keep] & 0xc0) == 0x80 &&
+	    TLSWRAP_DN_VALUE_MAX - keep < 3)
+		keep--;
+	tlswrap_buf_add(b, t.p, keep);
+	snprintf(more, sizeof more, "...[+%zu bytes]", t.n - keep);
+	tlswrap_buf_str(b, more);
+	free(t.p);
+}
+
+/* "CN=mail.example, O=Example" (RFC 4514 2.1: "," between RDNs, "+"
+ * inside a multi-valued one); unknown attribute types as dotted OIDs. */
+static void
+tlswrap_dn(const mbedtls_x509_name *nm, struct mstr *out)
+{
+	struct tlswrap_buf	 b = { NULL, 0, 0 };
+	const char		*sn;
+	char			 oid[64];
+	const char		*sep = "";
+
+	for (; nm != NULL; nm = nm->next) {
+		if (nm->oid.p == NULL)
+			continue;
+		tlswrap_buf_str(&b, sep);
+		if (mbedtls_oid_get_attr_short_name(&nm->oid, &sn) == 0)
+			tlswrap_buf_str(&b, sn);
+		else if (mbedtls_oid_get_numeric_string(oid, sizeof oid,
+		    &nm->oid) > 0)
+			tlswrap_buf_str(&b, oid);
+		else
+			tlswrap_buf_str(&b, "?");
+		tlswrap_buf_str(&b, "=");
+		tlswrap_dn_value(&b, &nm->val);
+		sep = tlswrap_name_merged(nm) ? "+" : ", ";
+	}
+	mstr_clear(out);
+	if (b.p == NULL)
+		tlswrap_buf_str(&b, "");
+	out->p = b.p;
+	out->n = b.n;
+}
+
+/* One TR_TLS line per certificate of the chain starting at crt, the names
+ * as raw bytes (the transcript sanitises on read). */
+static void
+tlswrap_note_chain(struct tlswrap *tw, const mbedtls_x509_crt *crt)
+{
+	struct tlswrap_buf	 b = { NULL, 0, 0 };
+	struct mstr		 subj = { NULL, 0 }, iss = { NULL, 0 };
+	char			 tail[128], head[32];
+	int64_t			 now, days;
+	size_t			 i;
+
+	if (tw->tr == NULL)
+		return;
+	now = (int64_t)time(NULL);
+	for (i = 0; crt != NULL && i < TLS_CHAIN_MAX; crt = crt->next) {
+		if (crt->version == 0)
+			continue;
+		tlswrap_dn(&crt->subject, &subj);
+		tlswrap_dn(&crt->issuer, &iss);
+		days = tlswrap_days_left(tlswrap_unix_time(&crt->valid_to),
+		    now);
+		b.n = 0;
+		snprintf(head, sizeof head, "cert %zu: subject=", i);
+		tlswrap_buf_str(&b, head);
+		tlswrap_buf_add(&b, subj.p, subj.n);
+		tlswrap_buf_str(&b, ", issuer=");
+		tlswrap_buf_add(&b, iss.p, iss.n);
+		snprintf(tail, sizeof tail, ", %s %04d-%02d-%02d (%lld day%s%s)",
+		    days < 0 ? "expired" : "expires", crt->valid_to.year,
+		    crt->valid_to.mon, crt->valid_to.day,
+		    (long long)(days < 0 ? -days : days),
+		    (days == 1 || days == -1) ? "" : "s",
+		    days < 0 ? " ago" : "");
+		tlswrap_buf_str(&b, tail);
+		transcript_add(tw->tr, tlswrap_t(tw), TR_TLS, TR_SEC_NONE, 0,
+		    b.p, b.n);
+		i++;
+	}
+	if (crt != NULL)
+		tlswrap_note(tw, 0, "more certificates not shown");
+	mstr_clear(&subj);
+	mstr_clear(&iss);
+	free(b.p);
+}
+
 static void
 tlswrap_report_established(struct tlswrap *tw)
 {
-	const mbedtls_x509_crt	*crt;
-	char			 suite[80], dn[TLSWRAP_DN_MAX];
-	char			 is[TLSWRAP_DN_MAX], info[512], words[160];
+	char			 suite[80], info[512], words[160];
 	char			 lines[512], gname[32];
-	int64_t			 now, na, days;
 	uint32_t		 flags;
-	size_t			 i, off;
+	size_t			 off;
 	char			*p, *line;
 	int			 n;
 
@@ -1360,25 +1980,7 @@ tlswrap_report_established(struct tlswrap *tw)
 		tlswrap_note(tw, 0, "handshake done: %s, %s",
 		    mbedtls_ssl_get_version(&tw->ssl), suite);
 
-	now = (int64_t)time(NULL);
-	crt = mbedtls_ssl_get_peer_cert(&tw->ssl);
-	for (i = 0; crt != NULL && i < TLS_CHAIN_MAX; i++, crt = crt->next) {
-		if (mbedtls_x509_dn_gets(dn, sizeof dn, &crt->subject) < 0)
-			snprintf(dn, sizeof dn, "(too long)");
-		if (mbedtls_x509_dn_gets(is, sizeof is, &crt->issuer) < 0)
-			snprintf(is, sizeof is, "(too long)");
-		na = tlswrap_unix_time(&crt->valid_to);
-		days = tlswrap_days_left(na, now);
-		tlswrap_note(tw, 0, "cert %zu: subject=%s, issuer=%s, %s "
-		    "%04d-%02d-%02d (%lld day%s%s)", i, dn, is,
-		    days < 0 ? "expired" : "expires", crt->valid_to.year,
-		    crt->valid_to.mon, crt->valid_to.day,
-		    (long long)(days < 0 ? -days : days),
-		    (days == 1 || days == -1) ? "" : "s",
-		    days < 0 ? " ago" : "");
-	}
-	if (crt != NULL)
-		tlswrap_note(tw, 0, "more certificates not shown");
+	tlswrap_note_chain(tw, mbedtls_ssl_get_peer_cert(&tw->ssl));
 
 	flags = mbedtls_ssl_get_verify_result(&tw->ssl);
 	if (flags == 0 && mbedtls_ssl_get_peer_cert(&tw->ssl) != NULL) {
@@ -1464,11 +2066,27 @@ tlswrap_handshake(struct tlswrap *tw)
 static enum io_res
 tlswrap_data_fail(struct tlswrap *tw, int ret, const char *what)
 {
-	char		 ebuf[128];
 	const char	*w;
 	int		 alert;
 
 	free(tw->failure);
+	if (tw->reneg) {
+		/* RFC 5246 7.4.1.1, RFC 5746: we never renegotiate (mbedTLS
+		 * answers no_renegotiation); say why the session ends. */
+		alert = ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ?
+		    tlswrap_last_alert(tw) : -1;
+		w = alert >= 0 ? tlswrap_alert_words(alert) : NULL;
+		if (w != NULL)
+			xasprintf(&tw->failure, "server asked to renegotiate "
+			    "(TLS 1.2 HelloRequest after the handshake; "
+			    "refused), then sent alert: %s", w);
+		else
+			tw->failure = xstrdup("server asked to renegotiate "
+			    "(TLS 1.2 HelloRequest after the handshake; "
+			    "refused)");
+		ret = ret < 0 ? ret : MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE;
+		goto out;
+	}
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
 		alert = tlswrap_last_alert(tw);
@@ -1496,11 +2114,11 @@ tlswrap_data_fail(struct tlswrap *tw, int ret, const char *what)
 		    strerror(tw->sys_errno));
 		break;
 	default:
-		tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		xasprintf(&tw->failure, "TLS error during %s: %s (-0x%04x)",
-		    what, ebuf, (unsigned)-ret);
+		xasprintf(&tw->failure, "TLS error during %s (mbedTLS error "
+		    "-0x%04x)", what, (unsigned)-ret);
 		break;
 	}
+out:
 	tw->error = ret;
 	tw->failed = true;
 	tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
@@ -1554,6 +2172,10 @@ tlswrap_data(struct tlswrap *tw, tlswrap_data_fn fn, const char *what,
 			*done = (size_t)ret;
 			return IO_DONE;
 		}
+		/* A HelloRequest is absorbed by mbedTLS (WANT_READ); it is a
+		 * failure of its own, not a wait for a timeout. */
+		if (tw->reneg)
+			return tlswrap_data_fail(tw, ret, what);
 		switch (ret) {
 		case MBEDTLS_ERR_SSL_WANT_READ:
 			return IO_WANT_READ;
@@ -1612,18 +2234,12 @@ tlswrap_cert_info(const mbedtls_x509_crt *crt, struct cert_info *ci,
 {
 	const mbedtls_x509_sequence		*seq;
 	mbedtls_x509_subject_alternative_name	 san;
-	char					 dn[TLSWRAP_DN_MAX];
 	char					 ip[INET6_ADDRSTRLEN];
 	const char				*desc, *name;
 	size_t					 i, off;
-	int					 n;
 
-	n = mbedtls_x509_dn_gets(dn, sizeof dn, &crt->subject);
-	if (n >= 0)
-		mstr_set(&ci->subject, dn, (size_t)n);
-	n = mbedtls_x509_dn_gets(dn, sizeof dn, &crt->issuer);
-	if (n >= 0)
-		mstr_set(&ci->issuer, dn, (size_t)n);
+	tlswrap_dn(&crt->subject, &ci->subject);
+	tlswrap_dn(&crt->issuer, &ci->issuer);
 
 	for (seq = &crt->subject_alt_names; seq != NULL && seq->buf.p != NULL;
 	    seq = seq->next) {
@@ -1741,6 +2357,18 @@ tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
 		if (tw->failure != NULL)
 			f->failure = xstrdup(tw->failure);
 		f->error = tw->error;
+		/* What a failed handshake received (chain too long, say):
+		 * shown, never verified. */
+		n = 0;
+		for (crt = &tw->fchain; crt != NULL; crt = crt->next) {
+			if (crt->version == 0)
+				continue;
+			if (n < TLS_CHAIN_MAX)
+				tlswrap_cert_info(crt, &f->chain[n], now);
+			n++;
+		}
+		f->chain_len = n < TLS_CHAIN_MAX ? n : TLS_CHAIN_MAX;
+		f->chain_sent = tw->fchain_n;
 		return;
 	}
 
