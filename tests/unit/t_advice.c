@@ -7,13 +7,20 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "advice.h"
+#include "dialect.h"
+#include "evloop.h"
 #include "facts.h"
+#include "run.h"
 #include "tap.h"
+#include "target.h"
 
 #define NOW		1780000000	/* the probes' Unix time */
 #define DAY		86400
@@ -1261,6 +1268,109 @@ t_parser_bad(void)
 	}
 }
 
+/* A loopback port nothing listens on (bound, then closed). */
+static uint16_t
+closed_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	uint16_t		port = 0;
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1)
+		return 0;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* advice_cells_dup() over a real run: POP3 on a closed loopback port in
+ * two modes gives two refused cells the advice can read. */
+static void
+t_cells_from_run(void)
+{
+	static char		 host[] = "127.0.0.1";
+	char *const		 hosts[] = { host };
+	struct port_row		 row;
+	struct run_config	 cfg;
+	struct advice_input	 in;
+	struct advice_cell	*cells;
+	struct evloop		*ev;
+	struct run		*r;
+	struct advice		*a;
+	const struct advice_host *h;
+	char			*err = NULL;
+	uint64_t		 until;
+	size_t			 n = 0, i;
+	bool			 ok = true;
+
+	memset(&row, 0, sizeof row);
+	row.service = "pop3";
+	row.dialect = &dialect_pop3;
+	row.port = closed_port();
+	row.native = MODE_STARTTLS;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.hosts = hosts;
+	cfg.nhosts = 1;
+	cfg.rows = &row;
+	cfg.nrows = 1;
+	cfg.modes = (1u << MODE_PLAIN) | (1u << MODE_TLS);
+	cfg.family = AF_UNSPEC;
+	cfg.limits.connect_us = cfg.limits.step_us = 2000000;
+	cfg.limits.total_us = 6000000;
+	cfg.limits.transcript_bytes = 65536;
+	cfg.limits.transcript_events = 200;
+	cfg.jobs = 4;
+	cfg.per_port = 3;
+	if (row.port == 0) {
+		tap_skip(3, "no loopback socket");
+		return;
+	}
+	ev = evloop_new();
+	r = run_new(ev, &cfg, &err);
+	if (r == NULL) {
+		tap_skip(3, "run_new: %s", err != NULL ? err : "?");
+		free(err);
+		evloop_free(ev);
+		return;
+	}
+	run_start(r, NULL, NULL);
+	until = evloop_clock_us() + 10000000;
+	while (!run_is_done(r) && evloop_clock_us() < until)
+		evloop_run_once(ev, 100000);
+	cells = advice_cells_dup(r, &n);
+	tap_is_int((long long)n, 2, "cells from a run: one per mode");
+	for (i = 0; i < n; i++) {
+		if (strcmp(cells[i].host, "127.0.0.1") != 0 ||
+		    strcmp(cells[i].address, "127.0.0.1") != 0 ||
+		    cells[i].family != AF_INET ||
+		    strcmp(cells[i].protocol, "pop3") != 0 ||
+		    cells[i].port != row.port ||
+		    cells[i].facts->status != ST_REFUSED)
+			ok = false;
+	}
+	tap_ok(ok && n == 2 && cells[0].mode != cells[1].mode,
+	    "cells from a run: host, address, protocol, port, refused");
+	memset(&in, 0, sizeof in);
+	in.cells = cells;
+	in.ncells = n;
+	a = advice_new(&in);
+	h = advice_get_host(a, 0);
+	tap_ok(h != NULL && advice_rec_best(&h->rec[ADVICE_POP3]) == NULL &&
+	    contains(h->rec[ADVICE_POP3].why, "connection refused"),
+	    "cells from a run: no POP3 setting, refused named");
+	advice_free(a);
+	free(cells);
+	run_free(r);
+	evloop_free(ev);
+}
+
 int
 main(void)
 {
@@ -1278,5 +1388,6 @@ main(void)
 	t_hosts();
 	t_parser_good();
 	t_parser_bad();
+	t_cells_from_run();
 	return tap_done_testing();
 }
