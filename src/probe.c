@@ -84,20 +84,6 @@ probe_changed(struct probe *p)
 		p->cb(p, p->cb_arg);
 }
 
-/* Format into a new string (NULL if formatting failed). */
-static char *
-probe_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-
-static char *
-probe_vfmt(const char *fmt, va_list ap)
-{
-	char	*s;
-
-	if (vasprintf(&s, fmt, ap) == -1)
-		return NULL;
-	return s;
-}
-
 static void
 probe_note(struct probe *p, int flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -107,14 +93,13 @@ probe_note(struct probe *p, int flags, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
+	int	 n;
 
 	va_start(ap, fmt);
-	s = probe_vfmt(fmt, ap);
+	n = xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		return;
 	transcript_add(p->tr, probe_t(p), TR_NOTE, TR_SEC_NONE, flags, s,
-	    strlen(s));
+	    (size_t)n);
 	free(s);
 }
 
@@ -206,7 +191,7 @@ probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
 	if (p->state == PS_DONE || p->state == PS_FAILED)
 		return;
 	va_start(ap, fmt);
-	reason = probe_vfmt(fmt, ap);
+	(void)xvasprintf(&reason, fmt, ap);
 	va_end(ap);
 	free(p->facts.reason);
 	p->facts.reason = reason;
@@ -225,7 +210,7 @@ probe_end(struct probe *p, enum probe_status st, const char *fmt, ...)
 		p->facts.timing.total_us = (int64_t)(p->end_us - p->start_us);
 	transcript_addf(p->tr, probe_t(p), TR_NOTE,
 	    st == ST_OK ? 0 : TR_F_ERROR, "%s: %s", facts_status_name(st),
-	    reason != NULL ? reason : "");
+	    reason);
 	probe_set_state(p, st == ST_OK ? PS_DONE : PS_FAILED);
 	probe_changed(p);
 }
@@ -552,7 +537,7 @@ probe_quit(struct probe *p, enum probe_status st, const char *fmt, ...)
 	if (probe_unasked(p, p->state, DC_QUIT))
 		return;
 	va_start(ap, fmt);
-	reason = probe_vfmt(fmt, ap);
+	(void)xvasprintf(&reason, fmt, ap);
 	va_end(ap);
 	free(p->facts.reason);
 	p->facts.reason = reason;

@@ -78,6 +78,20 @@ xmemdup0(const void *src, size_t n)
 	return p;
 }
 
+/* The one formatting rule: a vasprintf() failure ends the program like any
+ * other allocation failure (it fails only on out-of-memory or on a result
+ * longer than INT_MAX, which no caller can report usefully either). */
+int
+xvasprintf(char **ret, const char *fmt, va_list ap)
+{
+	int	n;
+
+	n = vasprintf(ret, fmt, ap);
+	if (n < 0)
+		fatalx("out of memory (formatting)");
+	return n;
+}
+
 int
 xasprintf(char **ret, const char *fmt, ...)
 {
@@ -85,9 +99,7 @@ xasprintf(char **ret, const char *fmt, ...)
 	int	 n;
 
 	va_start(ap, fmt);
-	n = vasprintf(ret, fmt, ap);
+	n = xvasprintf(ret, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		fatalx("out of memory (formatting)");
 	return n;
 }
