@@ -151,5 +151,12 @@ void	 dialect_caps_clear(struct dialect_caps *);
 void	 dialect_state_init(struct dialect_state *);
 /* The word of cmd on the wire ("EHLO", "CAPA"), or "?" */
 const char *dialect_cmd_word(const struct dialect *, enum dialect_cmd);
+/* The next token of the n bytes at p from *pos on: skips spaces, then
+ * returns the token's start with its length in *len and *pos just past it.
+ * A token ends at a space, a byte of stops (NULL: none) or the end.
+ * Returns NULL when nothing is left or a stop byte comes first; *pos then
+ * points at that byte (or n).  Reads nothing beyond p[n - 1]. */
+const char *dialect_next_token(const char *p, size_t n, size_t *pos,
+	    const char *stops, size_t *len);
 
 #endif

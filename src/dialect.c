@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The dialect registry: lookup by protocol name, service name or standard
- * port, and the per-connection dialogue state (random IMAP tag prefix).
- * Protocol knowledge lives in the dialect_*.c tables, not here.
+ * port, the per-connection dialogue state (random IMAP tag prefix) and the
+ * one bounded tokenizer the capability parsers share.  Protocol knowledge
+ * lives in the dialect_*.c tables, not here.
  */
 #include "config.h"
 
@@ -153,4 +154,33 @@ dialect_cmd_word(const struct dialect *d, enum dialect_cmd cmd)
 	    d->cmds[cmd].word == NULL)
 		return "?";
 	return d->cmds[cmd].word;
+}
+
+/* Only SP separates: it is the one separator of EHLO lines (RFC 5321
+ * 4.1.1.1), CAPA lines (RFC 2449 5) and capability data (RFC 9051 9);
+ * a tab or any other byte belongs to the token and reaches the outputs
+ * (escaped) as the server sent it. */
+static bool
+dialect_is_stop(const char *stops, char ch)
+{
+	return stops != NULL && ch != '\0' && strchr(stops, ch) != NULL;
+}
+
+const char *
+dialect_next_token(const char *p, size_t n, size_t *pos, const char *stops,
+    size_t *len)
+{
+	size_t	i = *pos, start;
+
+	*len = 0;
+	while (i < n && p[i] == ' ')
+		i++;
+	start = i;
+	while (i < n && p[i] != ' ' && !dialect_is_stop(stops, p[i]))
+		i++;
+	*pos = i;
+	if (i == start)
+		return NULL;
+	*len = i - start;
+	return p + start;
 }

@@ -192,33 +192,29 @@ imap_early(const char *line, size_t len)
 	return DE_UNSOLICITED;
 }
 
+/* The capability atoms of CAPABILITY data or of a [CAPABILITY ...]
+ * response code, which its "]" ends (RFC 9051 7.1). */
 static void
 imap_tokens(const char *p, size_t n, struct dialect_caps *c)
 {
-	size_t	i = 0, start, tn;
+	const char	*t;
+	size_t		 pos = 0, tn;
 
 	c->found = true;
-	while (i < n) {
-		while (i < n && p[i] == ' ')
-			i++;
-		start = i;
-		while (i < n && p[i] != ' ' && p[i] != ']')
-			i++;
-		tn = i - start;
-		if (tn == 0)
+	for (;;) {
+		t = dialect_next_token(p, n, &pos, "]", &tn);
+		if (t == NULL)
 			break;
 		if (tn > DIALECT_CAP_LEN_MAX)
 			tn = DIALECT_CAP_LEN_MAX;
-		mstr_list_add(&c->caps, p + start, tn, DIALECT_CAPS_MAX);
-		if (tn == 8 && strncasecmp(p + start, "STARTTLS", 8) == 0)
+		mstr_list_add(&c->caps, t, tn, DIALECT_CAPS_MAX);
+		if (tn == 8 && strncasecmp(t, "STARTTLS", 8) == 0)
 			c->starttls = true;
-		if (tn == 13 && strncasecmp(p + start, "LOGINDISABLED", 13) == 0)
+		if (tn == 13 && strncasecmp(t, "LOGINDISABLED", 13) == 0)
 			c->login_disabled = true;
-		if (tn > 5 && strncasecmp(p + start, "AUTH=", 5) == 0)
-			mstr_list_add(&c->auth, p + start + 5, tn - 5,
+		if (tn > 5 && strncasecmp(t, "AUTH=", 5) == 0)
+			mstr_list_add(&c->auth, t + 5, tn - 5,
 			    DIALECT_CAPS_MAX);
-		if (i < n && p[i] == ']')
-			break;
 	}
 }
 

@@ -92,12 +92,27 @@ pop3_early(const char *line, size_t len)
 	return DE_UNSOLICITED;
 }
 
+/* Add each SASL mechanism of a "SASL PLAIN LOGIN" line (RFC 2449 6.3). */
+static void
+pop3_sasl(const char *p, size_t n, struct dialect_caps *c)
+{
+	const char	*t;
+	size_t		 pos = 5, tn;
+
+	for (;;) {
+		t = dialect_next_token(p, n, &pos, NULL, &tn);
+		if (t == NULL)
+			break;
+		mstr_list_add(&c->auth, t, tn, DIALECT_CAPS_MAX);
+	}
+}
+
 static void
 pop3_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
     struct dialect_caps *c)
 {
 	const char	*p;
-	size_t		 i, n, j, start;
+	size_t		 i, n;
 
 	if (cmd != DC_CAPA || nlines == 0)
 		return;
@@ -117,19 +132,8 @@ pop3_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
 		mstr_list_add(&c->caps, p, n, DIALECT_CAPS_MAX);
 		if (n == 4 && strncasecmp(p, "STLS", 4) == 0)
 			c->starttls = true;
-		if (n > 5 && strncasecmp(p, "SASL ", 5) == 0) {
-			j = 5;
-			while (j < n) {
-				while (j < n && p[j] == ' ')
-					j++;
-				start = j;
-				while (j < n && p[j] != ' ')
-					j++;
-				if (j > start)
-					mstr_list_add(&c->auth, p + start,
-					    j - start, DIALECT_CAPS_MAX);
-			}
-		}
+		if (n > 5 && strncasecmp(p, "SASL ", 5) == 0)
+			pop3_sasl(p, n, c);
 	}
 }
 

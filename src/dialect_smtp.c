@@ -130,17 +130,14 @@ smtp_early(const char *line, size_t len)
 static void
 smtp_auth(const char *p, size_t n, struct dialect_caps *c)
 {
-	size_t	i = 5, start;
+	const char	*t;
+	size_t		 pos = 5, tn;
 
-	while (i < n) {
-		while (i < n && p[i] == ' ')
-			i++;
-		start = i;
-		while (i < n && p[i] != ' ')
-			i++;
-		if (i > start)
-			mstr_list_add(&c->auth, p + start, i - start,
-			    DIALECT_CAPS_MAX);
+	for (;;) {
+		t = dialect_next_token(p, n, &pos, NULL, &tn);
+		if (t == NULL)
+			break;
+		mstr_list_add(&c->auth, t, tn, DIALECT_CAPS_MAX);
 	}
 }
 

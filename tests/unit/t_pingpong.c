@@ -6,6 +6,7 @@
  * Replies are tied to their command: expected codes per command, one code
  * per SMTP reply, only our own IMAP tag, closing notices, and bytes that
  * came before a command are never its reply (and are logged in order).
+ * The capability tokenizer the three parsers share is tested on its own.
  */
 #include "config.h"
 
@@ -221,6 +222,32 @@ static const struct pp_case cases[] = {
 	    EF_REPLY, DO_POSITIVE, 1, 0, 24, 0, NULL, NULL, -1, -1, NULL },
 	{ "imap logout", I, DC_QUIT, "* BYE Logging out\r\na1 OK Logout\r\n",
 	    0, EF_REPLY, DO_POSITIVE, 2, 0, 0, 0, NULL, NULL, -1, -1, NULL },
+	/* The shared tokenizer as each parser uses it: only SP separates
+	 * (a tab stays inside its token), runs of SP are one separator. */
+	{ "smtp auth runs of spaces and a tab", S, DC_CAPA,
+	    "250-mx\r\n250-AUTH   PLAIN\tX  LOGIN \r\n250 AUTH \r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 3, 250, 0, 0,
+	    "AUTH   PLAIN\tX  LOGIN |AUTH ", "PLAIN\tX|LOGIN", 0, -1, NULL },
+	{ "smtp auth= form", S, DC_CAPA,
+	    "250-mx\r\n250-AUTH=CRAM-MD5 PLAIN\r\n250 8BITMIME\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 3, 250, 0, 0,
+	    "AUTH=CRAM-MD5 PLAIN|8BITMIME", "CRAM-MD5|PLAIN", 0, -1, NULL },
+	{ "pop3 sasl runs of spaces and a tab", P, DC_CAPA,
+	    "+OK\r\nSASL  PLAIN\t  LOGIN   \r\nSASL \r\n.\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 4, 0, 0, 0,
+	    "SASL  PLAIN\t  LOGIN   |SASL ", "PLAIN\t|LOGIN", 0, -1, NULL },
+	{ "imap caps runs of spaces, a tab, stop at ]", I, DC_GREETING,
+	    "* OK [CAPABILITY  IMAP4rev1   AUTH=PLAIN\tX STARTTLS]IDLE x] hi"
+	    "\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 1, 0, 0, 0,
+	    "IMAP4rev1|AUTH=PLAIN\tX|STARTTLS", "PLAIN\tX", 1, 0, NULL },
+	{ "imap empty capability code", I, DC_GREETING,
+	    "* OK [CAPABILITY ] hi\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 1, 0, 0, 0, "", "", 0, 0, NULL },
+	{ "imap capability data trailing spaces", I, DC_CAPA,
+	    "* CAPABILITY IMAP4rev1  LOGINDISABLED  \r\na1 OK\r\n", 0,
+	    EF_REPLY, DO_POSITIVE, 2, 0, 0, 0,
+	    "IMAP4rev1|LOGINDISABLED", "", 0, 1, NULL },
 };
 
 struct pp_result {
@@ -750,6 +777,121 @@ check_mixed_codes(void)
 	transcript_free(tr);
 }
 
+/* dialect_next_token() on its own, over exactly n allocated bytes so that
+ * ASan sees any read past the end. */
+struct tok_case {
+	const char	*name;		/* test label */
+	const char	*in;		/* the bytes */
+	size_t		 inlen;		/* 0: strlen(in) */
+	size_t		 from;		/* starting *pos */
+	const char	*stops;		/* stop bytes or NULL */
+	const char	*want;		/* tokens joined by "|" */
+	size_t		 end;		/* *pos after the last call */
+};
+
+static const struct tok_case tok_cases[] = {
+	{ "empty", "", 0, 0, NULL, "", 0 },
+	{ "only spaces", "    ", 0, 0, NULL, "", 4 },
+	{ "one token", "abc", 0, 0, NULL, "abc", 3 },
+	{ "runs of spaces", "  a   bb    c  ", 0, 0, NULL, "a|bb|c", 15 },
+	{ "a tab is part of a token", "a\tb \t c", 0, 0, NULL,
+	    "a\tb|\t|c", 7 },
+	{ "start in the middle", "AUTH  PLAIN LOGIN", 0, 5, NULL,
+	    "PLAIN|LOGIN", 17 },
+	{ "stop byte ends token and list", "A B]C D", 0, 0, "]", "A|B", 3 },
+	{ "stop byte first", "]A", 0, 0, "]", "", 0 },
+	{ "stop after spaces", "A  ] B", 0, 0, "]", "A", 3 },
+	{ "two stop bytes", "AUTH=PLAIN]", 0, 0, "=]", "AUTH", 4 },
+	{ "no stops: ] is a byte", "A]B C", 0, 0, NULL, "A]B|C", 5 },
+	{ "NUL is never a stop", "a\0b c", 5, 0, "]", "a\\0b|c", 5 },
+	{ "bounded by n", "ab cd", 4, 0, NULL, "ab|c", 4 },
+	{ "pos at the end", "ab", 0, 2, NULL, "", 2 },
+};
+
+static void
+check_tok_case(const struct tok_case *c)
+{
+	char		*buf, got[256];
+	const char	*t;
+	size_t		 n, pos, tn, i, off = 0, calls = 0;
+	bool		 in_bounds = true;
+
+	n = c->inlen != 0 ? c->inlen : strlen(c->in);
+	buf = malloc(n > 0 ? n : 1);
+	memcpy(buf, c->in, n);
+	got[0] = '\0';
+	pos = c->from;
+	for (;;) {
+		t = dialect_next_token(buf, n, &pos, c->stops, &tn);
+		if (t == NULL || ++calls > n + 1)
+			break;
+		if (t < buf || t + tn > buf + n || tn == 0) {
+			in_bounds = false;
+			break;
+		}
+		if (off > 0 && off + 1 < sizeof got)
+			got[off++] = '|';
+		/* A NUL byte is shown as \0. */
+		for (i = 0; i < tn && off + 3 < sizeof got; i++) {
+			if (t[i] == '\0') {
+				got[off++] = '\\';
+				got[off++] = '0';
+			} else
+				got[off++] = t[i];
+		}
+		got[off] = '\0';
+	}
+	tap_ok(t == NULL && tn == 0, "tokenizer %s: ends with NULL, length 0",
+	    c->name);
+	tap_ok(in_bounds, "tokenizer %s: tokens inside the bytes", c->name);
+	tap_is_str(got, c->want, "tokenizer %s: tokens", c->name);
+	tap_is_int((long long)pos, (long long)c->end,
+	    "tokenizer %s: position after", c->name);
+	/* Called again at the end: still nothing, position unchanged. */
+	t = dialect_next_token(buf, n, &pos, c->stops, &tn);
+	tap_ok(t == NULL && pos == c->end, "tokenizer %s: idempotent at the "
+	    "end", c->name);
+	free(buf);
+}
+
+/* Over-long tokens: the tokenizer returns them whole (the parser caps what
+ * it keeps, and carries on after the whole token). */
+static void
+check_tok_long(void)
+{
+	struct dialect_caps	 dc;
+	struct mstr		 line;
+	char			*big, *l;
+	const char		*t;
+	size_t			 n = 100000, pos = 0, tn, k;
+
+	big = malloc(n);
+	memset(big, 'x', n);
+	big[0] = ' ';
+	t = dialect_next_token(big, n, &pos, "]", &tn);
+	tap_ok(t == big + 1 && tn == n - 1 && pos == n,
+	    "tokenizer: a %zu-byte token comes whole", n - 1);
+	free(big);
+
+	/* An IMAP CAPABILITY atom over the per-entry cap is cut; the next
+	 * atom is still parsed. */
+	k = DIALECT_CAP_LEN_MAX + 100;
+	l = malloc(13 + k + 9);
+	memcpy(l, "* CAPABILITY ", 13);
+	memset(l + 13, 'Y', k);
+	memcpy(l + 13 + k, " STARTTLS", 9);
+	line.p = l;
+	line.n = 13 + k + 9;
+	memset(&dc, 0, sizeof dc);
+	dialect_imap.caps(DC_CAPA, &line, 1, &dc);
+	tap_is_int((long long)dc.caps.n, 2, "imap: long atom and the next");
+	tap_is_int(dc.caps.n > 0 ? (long long)dc.caps.v[0].n : -1,
+	    DIALECT_CAP_LEN_MAX, "imap: long atom cut at the cap");
+	tap_ok(dc.starttls, "imap: STARTTLS after a long atom is seen");
+	dialect_caps_clear(&dc);
+	free(l);
+}
+
 int
 main(void)
 {
@@ -764,5 +906,8 @@ main(void)
 	check_exact_bytes();
 	check_tags();
 	check_mixed_codes();
+	for (i = 0; i < sizeof tok_cases / sizeof tok_cases[0]; i++)
+		check_tok_case(&tok_cases[i]);
+	check_tok_long();
 	return tap_done_testing();
 }
