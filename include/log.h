@@ -2,8 +2,12 @@
 #ifndef mailports_LOG_H
 #define mailports_LOG_H
 
-/* Debug log to a file (never to the terminal while curses runs). */
-void	log_open(const char *path);
+#include <stdbool.h>
+
+/* Debug log to a file (never to the terminal while curses runs).  Returns
+ * 0, or -1 with errno when the file cannot be opened. */
+int	log_open(const char *path);
+bool	log_is_open(void);
 void	log_close(void);
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 

@@ -22,6 +22,7 @@ struct opts {
 	int			 verbose;	/* -v count */
 	bool			 no_color;	/* --no-color or NO_COLOR */
 	bool			 ascii;		/* --ascii */
+	bool			 no_mouse;	/* --no-mouse */
 	bool			 exit_when_done; /* TUI test seam */
 	unsigned		 watch_s;	/* TUI watch interval */
 	const char		*log_file;	/* -L debug log */

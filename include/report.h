@@ -39,6 +39,13 @@ enum report_tone report_cell_tone(const struct probe *);
 /* The most important certificate problem in words, or NULL. */
 const char	*report_cert_problem(const struct probe *);
 
+/* The command line, kept so that reports can record it (main sets it;
+ * argv must live as long as the program). */
+void		 report_set_args(int argc, char *const argv[]);
+char *const	*report_get_args(int *argc);
+/* Now in UTC, "2026-07-07T12:00:00Z"; returns buf. */
+const char	*report_time_now(char *buf, size_t);
+
 /* Line-oriented report: a matrix per address, then one line per cell with
  * its reason; verbose adds each cell's details and transcript.  Server
  * text goes through the sanitiser with san_flags. */
@@ -46,5 +53,13 @@ void		 out_text(FILE *, const struct run *, bool verbose,
 		    int san_flags);
 /* One JSON document (docs/json.md). */
 void		 out_json(FILE *, const struct run *);
+/* One progress line for a terminal on stderr ("\r...", no newline);
+ * last: clear it again. */
+void		 out_text_progress(FILE *, const struct run *, bool last);
+/* To the debug log (-L), nothing when none is open: the version and the
+ * arguments; then every cell, its reason and its transcript, all server
+ * bytes sanitised. */
+void		 out_text_log_start(void);
+void		 out_text_log(const struct run *);
 
 #endif

@@ -334,6 +334,9 @@ void			 ui_state_msg(struct ui *, bool err, const char *,
 			    ...) __attribute__((format(printf, 3, 4)));
 /* Select the matrix cell drawn at (y, x); false when there is none. */
 bool			 ui_state_hit(struct ui *, int y, int x);
+/* Scroll the detail pane by lines (the wheel); false when it did not
+ * move. */
+bool			 ui_state_detail_scroll(struct ui *, int lines);
 /* Clamp *top into [0, nlines - page] after a scroll step UI_SC_*. */
 void			 ui_state_scroll(int *top, int nlines, int page,
 			    int how);

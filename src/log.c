@@ -18,14 +18,23 @@
 static FILE		*log_file;
 static log_cleanup_cb	 log_cleanup;
 
-void
+int
 log_open(const char *path)
 {
 	if (log_file != NULL)
 		fclose(log_file);
+	/* Line-buffered: what was logged is there even after a crash. */
 	log_file = fopen(path, "a");
-	if (log_file != NULL)
-		setvbuf(log_file, NULL, _IOLBF, 0);
+	if (log_file == NULL)
+		return -1;
+	setvbuf(log_file, NULL, _IOLBF, 0);
+	return 0;
+}
+
+bool
+log_is_open(void)
+{
+	return log_file != NULL;
 }
 
 void

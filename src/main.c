@@ -40,6 +40,24 @@ main_changed(void *arg)
 	(void)arg;
 }
 
+/* --text with stderr on a terminal: a progress line while probes run,
+ * redrawn every 250 ms (issue 7: not 10 s of nothing). */
+struct main_progress {
+	struct evloop	*ev;		/* the loop */
+	struct run	*run;		/* the model */
+	uint64_t	 timer;		/* next redraw, 0: none */
+};
+
+static void
+main_progress_tick(void *arg)
+{
+	struct main_progress	*mp = arg;
+
+	out_text_progress(stderr, mp->run, false);
+	mp->timer = evloop_timer_at(mp->ev, evloop_clock_us() + 250000,
+	    main_progress_tick, mp);
+}
+
 /* The screen is for people at a terminal that can show it. */
 static bool
 main_want_tui(const struct opts *o)
@@ -101,22 +119,32 @@ main_stdout_check(const char *what, bool closed)
 	return 1;
 }
 
-/* Run the probes to the end without a screen. */
+/* Run the probes to the end without a screen; progress on stderr. */
 static int
-main_batch(struct evloop *ev, struct run *r)
+main_batch(struct evloop *ev, struct run *r, bool progress)
 {
+	struct main_progress	mp = { ev, r, 0 };
+	int			rc = 0;
+
 	evloop_signal(ev, SIGINT, main_signal, ev);
 	evloop_signal(ev, SIGTERM, main_signal, ev);
 	evloop_signal(ev, SIGHUP, main_signal, ev);
 	run_start(r, main_changed, NULL);
+	if (progress)
+		main_progress_tick(&mp);
 	while (!run_is_done(r) && !evloop_is_broken(ev)) {
 		if (evloop_run_once(ev, -1) == -1) {
 			fprintf(stderr, "mailports: poll: %s\n",
 			    strerror(errno));
-			return -1;
+			rc = -1;
+			break;
 		}
 	}
-	return 0;
+	if (progress) {
+		evloop_timer_cancel(ev, mp.timer);
+		out_text_progress(stderr, r, true);
+	}
+	return rc;
 }
 
 int
@@ -129,7 +157,7 @@ main(int argc, char **argv)
 	char		*safe;
 	int		 rc, status = 0, out_status = 0;
 	size_t		 i, failed = 0;
-	bool		 tui, stdout_closed;
+	bool		 tui, stdout_closed, progress;
 
 	stdout_closed = main_hold_stdio();
 	setlocale(LC_ALL, "");
@@ -144,8 +172,18 @@ main(int argc, char **argv)
 			    stdout_closed);
 		return 2;
 	}
-	if (o.log_file != NULL)
-		log_open(o.log_file);
+	report_set_args(argc, argv);
+	if (o.log_file != NULL && log_open(o.log_file) == -1) {
+		rc = errno;
+		safe = sanitize_dup(o.log_file, strlen(o.log_file),
+		    sanitize_locale_flags(), 0);
+		fprintf(stderr, "mailports: cannot open the log %s: %s\n",
+		    safe, strerror(rc));
+		free(safe);
+		opts_free(&o);
+		return 2;
+	}
+	out_text_log_start();
 	tui = main_want_tui(&o);
 	if (tui && ui_check(&o, &err) == -1) {
 		/* Not a terminal curses can drive: the line report. */
@@ -166,15 +204,17 @@ main(int argc, char **argv)
 		opts_free(&o);
 		return 2;
 	}
+	progress = o.output != OUT_JSON && isatty(STDERR_FILENO);
 	if (tui) {
 		rc = ui_run(ev, r, &o);
 		if (rc == -2) {
 			/* The screen could not start: the line report. */
 			tui = false;
-			rc = main_batch(ev, r);
+			rc = main_batch(ev, r, progress);
 		}
 	} else
-		rc = main_batch(ev, r);
+		rc = main_batch(ev, r, progress);
+	out_text_log(r);
 	for (i = 0; i < run_host_count(r); i++) {
 		if (run_get_host(r, i)->error != NULL)
 			failed++;

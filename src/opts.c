@@ -37,7 +37,7 @@
 enum {
 	O_TEXT = 256, O_JSON, O_TUI, O_PORTS, O_MODES, O_RESOLVE, O_CAFILE,
 	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_PER_PORT, O_EHLO,
-	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH
+	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH, O_NOMOUSE
 };
 
 struct opt_def {
@@ -82,6 +82,8 @@ static const struct opt_def opt_defs[] = {
 	    "host name, or our address literal)" },
 	{ "no-color", O_NOCOLOR, NULL, "monochrome screen (also NO_COLOR)" },
 	{ "ascii", O_ASCII, NULL, "ASCII glyphs and lines only" },
+	{ "no-mouse", O_NOMOUSE, NULL,
+	    "screen: leave the mouse to the terminal (select text as usual)" },
 	{ "watch", O_WATCH, "SECONDS", "screen: re-probe every SECONDS" },
 	{ "exit-when-done", O_EXIT_DONE, NULL,
 	    "screen: quit when every probe has finished (for tests)" },
@@ -480,6 +482,9 @@ opts_parse(struct opts *o, int argc, char **argv)
 				return c;
 			}
 			snprintf(o->ehlo, sizeof o->ehlo, "%s", optarg);
+			break;
+		case O_NOMOUSE:
+			o->no_mouse = true;
 			break;
 		case O_NOCOLOR:
 			o->no_color = true;

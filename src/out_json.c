@@ -497,7 +497,9 @@ out_json(FILE *fp, const struct run *run)
 	struct oj	 o;
 	size_t		 done, total;
 	uint64_t	 el;
-	int		 m;
+	char *const	*argv;
+	char		 now[32];
+	int		 m, argc, i;
 	bool		 first = true;
 
 	memset(&o, 0, sizeof o);
@@ -511,6 +513,14 @@ out_json(FILE *fp, const struct run *run)
 	oj_open(&o, '{');
 	oj_str(&o, "version", PACKAGE_VERSION);
 	oj_str(&o, "mbedtls", tlswrap_runtime_version());
+	/* A saved report says when and how it was made. */
+	oj_str(&o, "written", report_time_now(now, sizeof now));
+	oj_key(&o, "arguments");
+	oj_open(&o, '[');
+	argv = report_get_args(&argc);
+	for (i = 0; i < argc; i++)
+		oj_str(&o, NULL, argv[i]);
+	oj_close(&o, ']');
 	oj_close(&o, '}');
 	oj_ms(&o, "elapsed_ms", el > INT64_MAX ? -1 : (int64_t)el);
 	oj_bool(&o, "complete", run_is_done(run));

@@ -20,6 +20,7 @@
 
 #include "dialect.h"
 #include "facts.h"
+#include "log.h"
 #include "probe.h"
 #include "run.h"
 #include "sanitize.h"
@@ -103,6 +104,24 @@ ot_layout(struct ot *o, const struct run *run)
 	o->svc_w = 11;
 }
 
+/* When and how this report was made: a saved report says it itself. */
+static void
+ot_invocation(struct ot *o)
+{
+	char *const	*argv;
+	char		 now[32];
+	int		 argc, i;
+
+	argv = report_get_args(&argc);
+	fprintf(o->fp, "written %s, command: mailports",
+	    report_time_now(now, sizeof now));
+	for (i = 0; i < argc; i++) {
+		fputc(' ', o->fp);
+		ot_san_str(o, argv[i], o->san | SAN_TAB_SPACE, OT_NAME_MAX);
+	}
+	fputc('\n', o->fp);
+}
+
 static void
 ot_header(struct ot *o, const struct run *run)
 {
@@ -133,6 +152,7 @@ ot_header(struct ot *o, const struct run *run)
 	el = run_get_elapsed_us(run);
 	fprintf(o->fp, "  (%" PRIu64 ".%03" PRIu64 " s, %zu/%zu done)\n",
 	    el / 1000000, el / 1000 % 1000, done, total);
+	ot_invocation(o);
 }
 
 static void
@@ -597,4 +617,108 @@ out_text(FILE *fp, const struct run *run, bool verbose, int san_flags)
 		ot_block(&o, run, i, verbose);
 	ot_legend(&o, verbose);
 	fflush(fp);
+}
+
+void
+out_text_progress(FILE *fp, const struct run *run, bool last)
+{
+	const struct run_host	*h;
+	size_t			 done, total;
+	uint64_t		 el;
+	char			*name, line[96];
+
+	if (last) {
+		fprintf(fp, "\r%*s\r", 79, "");
+		fflush(fp);
+		return;
+	}
+	run_get_counts(run, &done, &total);
+	el = run_get_elapsed_us(run);
+	h = run_get_host(run, 0);
+	name = sanitize_dup(h != NULL && h->name != NULL ? h->name : "",
+	    h != NULL && h->name != NULL ? strlen(h->name) : 0,
+	    SAN_TAB_SPACE, 32);
+	snprintf(line, sizeof line, "mailports: probing %s%s: %zu/%zu "
+	    "done, %" PRIu64 ".%" PRIu64 " s", name, run_host_count(run) > 1 ?
+	    " and more" : "", done, total, el / 1000000, el / 100000 % 10);
+	free(name);
+	fprintf(fp, "\r%-79.79s", line);
+	fflush(fp);
+}
+
+/* A line for the log, server bytes escaped. */
+static void
+ot_log_raw(const char *what, const char *p, size_t n)
+{
+	char	*s;
+
+	s = sanitize_dup(p != NULL ? p : "", p != NULL ? n : 0,
+	    SAN_TAB_SPACE, OT_LINE_MAX);
+	log_debug("%s%s", what, s);
+	free(s);
+}
+
+void
+out_text_log_start(void)
+{
+	char *const	*argv;
+	char		 now[32];
+	int		 argc, i;
+
+	if (!log_is_open())
+		return;
+	argv = report_get_args(&argc);
+	log_debug("mailports %s, %s, started %s with %d argument%s",
+	    PACKAGE_VERSION, tlswrap_runtime_version(),
+	    report_time_now(now, sizeof now), argc, argc == 1 ? "" : "s");
+	for (i = 0; i < argc; i++)
+		ot_log_raw("  argument: ", argv[i], strlen(argv[i]));
+}
+
+void
+out_text_log(const struct run *run)
+{
+	const struct run_addr	*a;
+	const struct port_row	*row;
+	const struct probe	*p;
+	const struct probe_facts *f;
+	const struct transcript	*tr;
+	const struct tr_event	*e;
+	char			 head[160], sum[32];
+	size_t			 ai, r, i;
+	int			 m;
+
+	if (!log_is_open())
+		return;
+	for (ai = 0; ai < run_addr_count(run); ai++) {
+		a = run_get_addr(run, ai);
+		for (r = 0; r < run_row_count(run); r++) {
+			row = run_get_row(run, r);
+			for (m = 0; m < MODE_LAST; m++) {
+				p = run_get_probe(run, ai, r,
+				    (enum probe_mode)m);
+				if (p == NULL)
+					continue;
+				f = probe_get_facts(p);
+				snprintf(head, sizeof head, "cell %s %s %u %s: "
+				    "%s (%s): ", a->text, ot_label(row),
+				    (unsigned)row->port,
+				    facts_mode_name((enum probe_mode)m),
+				    facts_status_name(f->status),
+				    report_cell_summary(p, sum, sizeof sum));
+				ot_log_raw(head, f->reason, f->reason != NULL ?
+				    strlen(f->reason) : 0);
+				tr = probe_get_transcript(p);
+				for (i = 0; i < transcript_count(tr); i++) {
+					e = transcript_get(tr, i);
+					snprintf(head, sizeof head, "  +%" PRIu64
+					    "us %s %s ", e->t_us,
+					    transcript_dir_tag(e->dir),
+					    ot_sec_mark(e->sec));
+					ot_log_raw(head, e->data,
+					    transcript_event_text_len(e));
+				}
+			}
+		}
+	}
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Cell summaries shared by the TUI and the text report: a short text in
- * our own words and a tone.  Pure functions of the probe's facts; no
- * server bytes ever reach these strings.
+ * Cell summaries shared by the TUI, the text report and JSON: a short text
+ * in our own words and a tone.  Pure functions of the probe's facts; no
+ * server bytes ever reach these strings.  Also what every report records
+ * of how it was made (the command line, the time).
  */
 #include "config.h"
 
@@ -10,9 +11,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "facts.h"
 #include "probe.h"
+
+static int		 report_argc;	/* arguments after the program */
+static char *const	*report_argv;	/* main's argv + 1, never freed */
 
 /* Order of importance when several problems apply. */
 static const enum tls_problem report_problem_order[] = {
@@ -216,4 +221,30 @@ report_cell_tone(const struct probe *p)
 	default:
 		return TONE_BAD;
 	}
+}
+
+void
+report_set_args(int argc, char *const argv[])
+{
+	report_argc = argc > 1 ? argc - 1 : 0;
+	report_argv = argc > 1 ? argv + 1 : NULL;
+}
+
+char *const *
+report_get_args(int *argc)
+{
+	*argc = report_argc;
+	return report_argv;
+}
+
+const char *
+report_time_now(char *buf, size_t size)
+{
+	time_t		t = time(NULL);
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, size, "?");
+	return buf;
 }

@@ -49,6 +49,13 @@
 #define UI_WATCH_S	30u		/* default watch interval */
 #define UI_ESCDELAY_MS	50		/* a lone Esc, not a sequence */
 #define UI_EMPTY_MAX	64		/* readable stdin without keys */
+#define UI_WHEEL_LINES	3		/* lines per wheel notch */
+#define UI_WHEEL_UP	BUTTON4_PRESSED
+#if defined(BUTTON5_PRESSED)
+#define UI_WHEEL_DOWN	BUTTON5_PRESSED
+#else
+#define UI_WHEEL_DOWN	0
+#endif
 
 static struct ui		 ui_state;	/* the one screen */
 static bool			 ui_alive;	/* ui_state in use */
@@ -449,12 +456,15 @@ ui_actions(struct ui *ui)
 	if ((act & UI_A_REPROBE) && ui_state_selected(ui) != NULL) {
 		m = ui->modes[ui->sel_col];
 		pr = run_get_row(ui->run, ui->sel_row);
+		log_debug("ui: probe %s %u %s again", pr->dialect->label,
+		    (unsigned)pr->port, facts_mode_name(m));
 		run_reprobe(ui->run, ui->sel_addr, ui->sel_row, m);
 		ui_state_msg(ui, false, "probing %s %u %s again",
 		    pr->dialect->label, (unsigned)pr->port,
 		    facts_mode_client(m));
 	}
 	if (act & UI_A_REPROBE_ALL) {
+		log_debug("ui: probe every cell again");
 		ui->rounds++;
 		run_reprobe_all(ui->run);
 		ui_state_msg(ui, false, "probing every cell again");
@@ -468,11 +478,30 @@ ui_mouse(struct ui *ui)
 {
 	MEVENT	me;
 
-	if (getmouse(&me) != OK)
+	int	i, res = 0, key;
+
+	if (getmouse(&me) != OK || ui->prompt != UI_P_NONE)
 		return 0;
+	if (me.bstate & (UI_WHEEL_UP | UI_WHEEL_DOWN)) {
+		/*
+		 * The wheel scrolls what is under it: the detail pane, or
+		 * else the selection in the matrix; the transcript and the
+		 * help by three lines.
+		 */
+		key = UI_FK((me.bstate & UI_WHEEL_UP) ? KEY_UP : KEY_DOWN);
+		if (ui->view == UI_VIEW_MATRIX && me.y >= ui->lay.det_y &&
+		    me.x >= ui->lay.det_x)
+			return ui_state_detail_scroll(ui, (me.bstate &
+			    UI_WHEEL_UP) ? -UI_WHEEL_LINES : UI_WHEEL_LINES) ?
+			    UI_R_HANDLED | UI_R_REDRAW : UI_R_HANDLED;
+		for (i = 0; i < (ui->view == UI_VIEW_MATRIX ? 1 :
+		    UI_WHEEL_LINES); i++)
+			res |= ui_keys_dispatch(ui, key);
+		return res;
+	}
 	if (!(me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return 0;
-	if (ui->prompt != UI_P_NONE || ui->view != UI_VIEW_MATRIX)
+	if (ui->view != UI_VIEW_MATRIX)
 		return 0;
 	if (ui_state_hit(ui, me.y, me.x))
 		return UI_R_HANDLED | UI_R_REDRAW;
@@ -599,8 +628,13 @@ ui_run(struct evloop *ev, struct run *r, const struct opts *o)
 	set_escdelay(UI_ESCDELAY_MS);
 	curs_set(0);
 	mouseinterval(0);
-	mouse = mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL) != 0;
+	/* --no-mouse leaves the mouse to the terminal, for selecting text
+	 * (with the mouse ours, Shift-drag selects in most terminals). */
+	mouse = !o->no_mouse && mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED |
+	    UI_WHEEL_UP | UI_WHEEL_DOWN, NULL) != 0;
 	ui_crash_prepare(mouse);
+	log_debug("ui: %dx%d, mouse %s, watch %s every %u s", COLS, LINES,
+	    mouse ? "on" : "off", ui->watch ? "on" : "off", ui->watch_s);
 	ui_crash_install();
 	ui_draw_init(ui);
 

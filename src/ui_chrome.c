@@ -207,13 +207,36 @@ ui_chrome_footer(struct ui *ui, unsigned where, const char *right)
 	}
 }
 
+/* The notice must itself fit: the longest form that does. */
 void
 ui_chrome_too_small(struct ui *ui, int min_cols, int min_lines)
 {
 	char	msg[128];
+	int	i, n;
 
-	snprintf(msg, sizeof msg, "mailports: window too small "
-	    "(%dx%d, needs %dx%d); q quits", COLS, LINES, min_cols,
-	    min_lines);
+	for (i = 0; i < 4; i++) {
+		switch (i) {
+		case 0:
+			n = snprintf(msg, sizeof msg, "mailports: window too "
+			    "small (%dx%d, needs %dx%d); q quits", COLS, LINES,
+			    min_cols, min_lines);
+			break;
+		case 1:
+			n = snprintf(msg, sizeof msg, "too small: %dx%d, needs "
+			    "%dx%d; q quits", COLS, LINES, min_cols,
+			    min_lines);
+			break;
+		case 2:
+			n = snprintf(msg, sizeof msg, "needs %dx%d; q quits",
+			    min_cols, min_lines);
+			break;
+		default:
+			n = snprintf(msg, sizeof msg, "%dx%d", min_cols,
+			    min_lines);
+			break;
+		}
+		if (n <= COLS)
+			break;
+	}
 	ui_put(ui, 0, 0, COLS, ui_attr(ui, UI_E_BAR), msg);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "opts.h"
 #include "report.h"
 #include "transcript.h"
 #include "ui_view.h"
@@ -134,6 +135,17 @@ ui_help_draw(struct ui *ui)
 			    UI_HELP_KEYS_W, 0, k[i].help);
 		}
 	}
+
+	ui_help_title(&d, "Mouse");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "click", UI_HELP_KEYS_W,
+	    0, "select the cell under the pointer");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "wheel", UI_HELP_KEYS_W,
+	    0, "scroll the detail pane under the pointer, else move the "
+	    "selection; scroll the transcript and this help");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "select text",
+	    UI_HELP_KEYS_W, 0, ui->opts->no_mouse ? "as usual: the mouse is "
+	    "the terminal's (--no-mouse)" : "hold Shift while dragging (most "
+	    "terminals), or start mailports with --no-mouse");
 
 	ui_help_title(&d, "Cells: a glyph and a word; colour only repeats "
 	    "them");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "evloop.h"
+#include "log.h"
 #include "probe.h"
 #include "report.h"
 #include "run.h"
@@ -159,6 +160,7 @@ ui_state_on_watch(void *arg)
 	if (!ui->watch || ui->paused || !run_is_done(ui->run))
 		return;
 	ui->rounds++;
+	log_debug("ui: watch round %u", ui->rounds + 1);
 	run_reprobe_all(ui->run);
 	ui->dirty |= UI_D_MODEL | UI_D_SCREEN;
 }
@@ -236,6 +238,22 @@ ui_state_hit(struct ui *ui, int y, int x)
 			ui->sel_col = (size_t)c;
 	}
 	ui->det_top = 0;
+	return true;
+}
+
+bool
+ui_state_detail_scroll(struct ui *ui, int lines)
+{
+	int	page = ui->lay.det_h > 1 ? ui->lay.det_h - 1 : 1;
+	int	top = ui->det_top + lines;
+
+	if (top > ui->det_lines - page)
+		top = ui->det_lines - page;
+	if (top < 0)
+		top = 0;
+	if (top == ui->det_top)
+		return false;
+	ui->det_top = top;
 	return true;
 }
 

@@ -76,6 +76,14 @@ try:
     tap.ok("too small" in term.line(0) and
            all(r.strip() == "" for r in term.screen.display[1:]),
            "50x10: a one-line notice", term.text())
+    tap.ok(term.line(0).rstrip().endswith("q quits") and
+           "\u2026" not in term.line(0),
+           "50x10: the notice itself fits, uncut", term.line(0))
+    term.resize(30, 10)
+    term.settle(0.4)
+    tap.ok("60x12" in term.line(0) and "q quits" in term.line(0) and
+           "\u2026" not in term.line(0),
+           "30x10: a shorter notice, still whole", term.line(0))
     term.key("down")
     tap.ok(term.alive(), "keys while too small do no harm", "")
 
