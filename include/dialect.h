@@ -98,7 +98,10 @@ struct dialect {
 	size_t		 line_max;	/* longest line accepted */
 	size_t		 lines_max;	/* most lines per reply */
 	size_t		 reply_max;	/* most bytes per reply */
-	const char	*starttls_name;	/* "STARTTLS", "STLS" */
+	const char	*starttls_name;	/* capability: "STARTTLS", "STLS" */
+	const char	*preauth_word;	/* IMAP: "PREAUTH", the greeting of a
+					 * session already logged in; NULL:
+					 * the dialect has none */
 	const struct dialect_command *cmds; /* DC_LAST entries: words and
 					 * expected codes */
 	bool		 has_helo;	/* SMTP: HELO when EHLO is refused */

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define IMAP_PREAUTH	"PREAUTH"	/* greeting: logged in already */
+
 static const struct dialect_service imap_services[] = {
 	{ "imap", 143, MODE_STARTTLS },		/* RFC 9051, STARTTLS 2595 */
 	{ "imaps", 993, MODE_TLS },		/* RFC 8314 3.3 */
@@ -104,7 +106,7 @@ imap_tagged(const char *p, size_t n)
 	n -= tl + 1;
 	if (imap_word(p, n, "OK") || imap_word(p, n, "NO") ||
 	    imap_word(p, n, "BAD") || imap_word(p, n, "BYE") ||
-	    imap_word(p, n, "PREAUTH"))
+	    imap_word(p, n, IMAP_PREAUTH))
 		return tl;
 	return 0;
 }
@@ -131,7 +133,7 @@ imap_judge(enum dialect_cmd cmd, struct dialect_state *st, const char *line,
 				*outcome = DO_POSITIVE;
 				return DL_FINAL;
 			}
-			if (imap_word(line + 2, len - 2, "PREAUTH")) {
+			if (imap_word(line + 2, len - 2, IMAP_PREAUTH)) {
 				*outcome = DO_PREAUTH;
 				return DL_FINAL;
 			}
@@ -257,6 +259,7 @@ const struct dialect dialect_imap = {
 	.lines_max = 256,
 	.reply_max = 64 * 1024,
 	.starttls_name = "STARTTLS",
+	.preauth_word = IMAP_PREAUTH,
 	.cmds = imap_cmds,
 	.login_builtin = true,
 	.format = imap_format,

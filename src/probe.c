@@ -84,6 +84,14 @@ probe_changed(struct probe *p)
 		p->cb(p, p->cb_arg);
 }
 
+/* The dialect's word for cmd ("EHLO", "STLS", "CAPABILITY"): reasons and
+ * notes name what was sent on the wire, never a word of their own. */
+static const char *
+probe_word(const struct probe *p, enum dialect_cmd cmd)
+{
+	return dialect_cmd_word(p->spec.dialect, cmd);
+}
+
 static void
 probe_note(struct probe *p, int flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -283,8 +291,8 @@ probe_step_timeout(void *arg)
 	if (p->state == PS_GREETING && p->bytes_in == 0 && p->grace_armed) {
 		p->facts.wrong_mode_inferred = true;
 		probe_end(p, ST_WRONG_MODE, "no greeting: port %u expects a TLS "
-		    "handshake first (it answers in TLS); use SSL/TLS here",
-		    p->spec.port);
+		    "handshake first (it answers in TLS); use %s here",
+		    p->spec.port, facts_mode_client(MODE_TLS));
 		return;
 	}
 	switch (p->state) {
@@ -499,7 +507,7 @@ probe_unasked(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
 	else
 		probe_end(p, ST_PROTOCOL_ERROR, "reply to a command we did not "
 		    "send: server sent \"%s\" before %s", q,
-		    dialect_cmd_word(p->spec.dialect, cmd));
+		    probe_word(p, cmd));
 	return true;
 }
 
@@ -516,7 +524,7 @@ probe_command(struct probe *p, enum probe_state s, enum dialect_cmd cmd)
 	pingpong_set_time(p->pp, probe_t(p));
 	if (pingpong_send(p->pp, cmd) == -1) {
 		probe_end(p, ST_PROTOCOL_ERROR, "cannot send %s",
-		    facts_state_name(s));
+		    probe_word(p, cmd));
 		return;
 	}
 	probe_watch(p, POLLIN | POLLOUT);
@@ -701,20 +709,25 @@ static void
 probe_after_caps(struct probe *p)
 {
 	struct probe_facts	*f = &p->facts;
+	const struct dialect	*d = p->spec.dialect;
 	const char		*login;
-	char			 probs[160], port[96];
+	char			 probs[160], port[96], why[96], offered[32];
 
 	if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
 		if (f->caps_before_known && !f->starttls_offered) {
+			why[0] = '\0';
+			if (f->helo_fallback)
+				snprintf(why, sizeof why, " (%s refused, %s "
+				    "has no extensions)",
+				    probe_word(p, DC_CAPA),
+				    probe_word(p, DC_HELO));
 			probe_quit(p, ST_STARTTLS_NOT_OFFERED, "server does "
-			    "not offer %s%s", p->spec.dialect->starttls_name,
-			    f->helo_fallback ?
-			    " (EHLO refused, HELO has no extensions)" : "");
+			    "not offer %s%s", d->starttls_name, why);
 			return;
 		}
 		if (!f->caps_before_known)
-			probe_note(p, 0, "capabilities unknown: trying "
-			    "STARTTLS anyway");
+			probe_note(p, 0, "capabilities unknown: trying %s "
+			    "anyway", probe_word(p, DC_STARTTLS));
 		probe_command(p, PS_STARTTLS, DC_STARTTLS);
 		return;
 	}
@@ -739,13 +752,20 @@ probe_after_caps(struct probe *p)
 			login = "; no login offered without TLS";
 		else
 			login = "";
+		offered[0] = '\0';
+		if (f->starttls_offered)
+			snprintf(offered, sizeof offered, " (%s offered)",
+			    d->starttls_name);
 		probe_quit(p, ST_OK, "plaintext session works%s%s%s", port,
-		    login, f->starttls_offered ? " (STARTTLS offered)" : "");
+		    login, offered);
 		return;
 	}
 	probe_problems(f, probs, sizeof probs);
+	/* The upgrade is named by its command (STLS for POP3); the mode name
+	 * a mail client shows is the outputs' business. */
 	probe_quit(p, ST_OK, "%s%s works: %s, certificate %s%s%s%s",
-	    p->spec.mode == MODE_TLS ? "implicit TLS" : "STARTTLS",
+	    p->spec.mode == MODE_TLS ? "implicit TLS" :
+	    probe_word(p, DC_STARTTLS),
 	    f->caps_after_known ? "" : " (capabilities unknown)",
 	    f->tls.version[0] != '\0' ? f->tls.version : "TLS",
 	    f->tls.verified ? "verified" : "NOT trusted",
@@ -757,7 +777,7 @@ static void
 probe_bad_reply(struct probe *p, const struct pp_reply *r,
     enum dialect_cmd cmd, const char *q)
 {
-	const char	*w = dialect_cmd_word(p->spec.dialect, cmd);
+	const char	*w = probe_word(p, cmd);
 
 	switch (r->outcome) {
 	case DO_MIXED:
@@ -809,9 +829,12 @@ probe_on_greeting(struct probe *p, const struct pp_reply *r)
 	case DO_PREAUTH:
 		f->preauth = true;
 		if (p->spec.mode == MODE_STARTTLS && !p->tls_done) {
-			probe_quit(p, ST_STARTTLS_NOT_OFFERED, "PREAUTH "
+			probe_quit(p, ST_STARTTLS_NOT_OFFERED, "%s "
 			    "greeting: already logged in without TLS, so "
-			    "STARTTLS is impossible (RFC 9051 6.2.1)");
+			    "%s is impossible (RFC 9051 6.2.1)",
+			    p->spec.dialect->preauth_word != NULL ?
+			    p->spec.dialect->preauth_word : "pre-authenticated",
+			    probe_word(p, DC_STARTTLS));
 			return;
 		}
 		break;
@@ -881,8 +904,7 @@ probe_on_helo(struct probe *p, const struct pp_reply *r)
 		break;
 	case DO_NEGATIVE:
 		probe_end(p, ST_SERVICE_REFUSED, "server refused %s and %s: %s",
-		    dialect_cmd_word(p->spec.dialect, DC_CAPA),
-		    dialect_cmd_word(p->spec.dialect, DC_HELO), q);
+		    probe_word(p, DC_CAPA), probe_word(p, DC_HELO), q);
 		return;
 	case DO_BYE:
 		probe_end(p, ST_SERVICE_REFUSED, "server closed the session: "
@@ -917,8 +939,8 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 	case DO_POSITIVE:
 		break;
 	case DO_NEGATIVE:
-		probe_quit(p, ST_STARTTLS_REJECTED, "server refused STARTTLS: "
-		    "%s", q);
+		probe_quit(p, ST_STARTTLS_REJECTED, "server refused %s: %s",
+		    probe_word(p, DC_STARTTLS), q);
 		return;
 	case DO_BYE:
 		/* A closing notice (421, * BYE) ends the service. */
@@ -928,7 +950,7 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 	case DO_INTERMEDIATE:
 		probe_end(p, ST_PROTOCOL_ERROR, "%s answered with a "
 		    "continuation, not a go-ahead: %s",
-		    dialect_cmd_word(p->spec.dialect, DC_STARTTLS), q);
+		    probe_word(p, DC_STARTTLS), q);
 		return;
 	default:
 		probe_bad_reply(p, r, DC_STARTTLS, q);
@@ -945,15 +967,15 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 			/* RFC 9051 7.1.5: BYE may come at any time. */
 			probe_end(p, ST_SERVICE_REFUSED, "server closed the "
 			    "session right after the %s go-ahead: %s",
-			    dialect_cmd_word(p->spec.dialect, DC_STARTTLS),
-			    q);
+			    probe_word(p, DC_STARTTLS), q);
 			return;
 		}
 		for (i = 0; i < n; i++)
 			off += extra[i] == '\n';
 		probe_end(p, ST_PROTOCOL_ERROR, "server sent data after the "
-		    "STARTTLS reply (%zu bytes, %zu lines): response injection "
-		    "risk; nothing of it was used", n, off);
+		    "%s reply (%zu bytes, %zu lines): response injection "
+		    "risk; nothing of it was used", probe_word(p, DC_STARTTLS),
+		    n, off);
 		return;
 	}
 	probe_tls_start(p, PS_TLS_UPGRADE);
@@ -1032,8 +1054,8 @@ probe_handshake_failed(struct probe *p, enum io_res r)
 			return;
 		}
 		probe_end(p, ST_TLS_FAILED, "server sent plaintext (%s) "
-		    "after the STARTTLS go-ahead instead of a TLS handshake",
-		    q);
+		    "after the %s go-ahead instead of a TLS handshake", q,
+		    probe_word(p, DC_STARTTLS));
 		return;
 	}
 	if (r == IO_EOF && p->state == PS_TLS_HANDSHAKE && p->bytes_in == 0 &&

@@ -425,7 +425,11 @@ CASES = [
         expect("starttls", "starttls_rejected", reason_all=["502"]),
     ]),
     Case("pop3-stls-err", "pop3-stls-err", "pop3", "starttls", 1, [
-        expect("starttls", "starttls_rejected", reason_all=["-ERR"]),
+        expect("starttls", "starttls_rejected",
+               reason_all=["-ERR", "refused STLS"]),
+        field("starttls", "reason names POP3's STLS, not STARTTLS",
+              lambda c: "STARTTLS" not in (c.get("reason") or "").upper(),
+              "reason"),
     ]),
     Case("imap-starttls-no", "imap-starttls-no", "imap", "starttls", 1, [
         expect("starttls", "starttls_rejected", reason_all=["NO"]),
@@ -470,7 +474,11 @@ CASES = [
     ]),
     # 24: CAPA fails, STLS refused.
     Case("capa-fails", "capa-fails", "pop3", "starttls", 1, [
-        expect("starttls", "starttls_rejected"),
+        expect("starttls", "starttls_rejected", reason_all=["refused STLS"]),
+        field("starttls", "note says it tries STLS anyway",
+              lambda c: transcript_has(
+                  c, "note", lambda s: "trying STLS anyway" in s),
+              "status", "reason"),
         field("starttls", "client still sent STLS",
               lambda c: "STLS" in [t.upper() for t in client_texts(c)],
               "status", "reason"),
