@@ -50,10 +50,10 @@
  * carries 16 CVEs fixed in 3.6.7; 4.x changes the API (docs/hacking.md,
  * "Moving to mbedTLS 4").  configure checks the same range. */
 #if !defined(MBEDTLS_VERSION_NUMBER) || MBEDTLS_VERSION_NUMBER < 0x03060700
-#error "mailports needs mbedTLS 3.6.7 or later (3.6.6 rejects TLS 1.2 RSA-PSS handshakes and has 16 CVEs)"
+#error "mbedTLS 3.6.7 or later needed (3.6.6 fails TLS 1.2 RSA-PSS, 16 CVEs)"
 #endif
 #if MBEDTLS_VERSION_NUMBER >= 0x04000000
-#error "mailports does not support mbedTLS 4.x yet; use 3.6.7 or a later 3.6 (see docs/hacking.md)"
+#error "mbedTLS 4.x is not supported yet (docs/hacking.md); use 3.6.7+"
 #endif
 /* The private fields read below were checked against the 3.6 LTS layout
  * (3.6.7).  Any other minor version gets the fallbacks: encrypted alerts
@@ -1942,7 +1942,8 @@ tlswrap_note_chain(struct tlswrap *tw, const mbedtls_x509_crt *crt)
 		tlswrap_buf_add(&b, subj.p, subj.n);
 		tlswrap_buf_str(&b, ", issuer=");
 		tlswrap_buf_add(&b, iss.p, iss.n);
-		snprintf(tail, sizeof tail, ", %s %04d-%02d-%02d (%lld day%s%s)",
+		snprintf(tail, sizeof tail,
+		    ", %s %04d-%02d-%02d (%lld day%s%s)",
 		    days < 0 ? "expired" : "expires", crt->valid_to.year,
 		    crt->valid_to.mon, crt->valid_to.day,
 		    (long long)(days < 0 ? -days : days),

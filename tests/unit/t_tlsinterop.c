@@ -59,9 +59,9 @@ enum tool { T_OPENSSL, T_GNUTLS };
 struct server {
 	const char	*name;		/* row label */
 	enum tool	 tool;		/* which server program */
-	const char	*args;		/* its arguments (cert, key, limits) */
-	const char	*version;	/* the version both clients must get */
-	const char	*sig;		/* s_client's "Signature type", or
+	const char	*args;		/* cert, key, limits */
+	const char	*version;	/* what both clients must get */
+	const char	*sig;		/* s_client's "Signature type",
 					 * NULL when not checked */
 	pid_t		 pid;		/* -1 when not running */
 	int		 port;		/* 0 until it listens */

@@ -202,8 +202,8 @@ main(void)
 		    -2;
 		free(der);
 		theirs = openssl_says(rows[i].cert, rows[i].host);
-		tap_ok(ours == rows[i].ours, "%-8s %-26s ours %s, OpenSSL %s%s%s",
-		    rows[i].cert, rows[i].host, ours == 1 ? "match" :
+		tap_ok(ours == rows[i].ours,
+		    "%-8s %-26s ours %s, OpenSSL %s%s%s", rows[i].cert, rows[i].host, ours == 1 ? "match" :
 		    ours == 0 ? "no match" : "error", theirs == 1 ? "match" :
 		    theirs == 0 ? "no match" : "unknown",
 		    rows[i].stricter ? "; stricter on purpose: " : "",

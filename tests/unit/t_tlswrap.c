@@ -1030,8 +1030,8 @@ test_inproc(struct tlswrap_config *cfg)
 /* A proxy in a child process that re-frames the server's plaintext
  * handshake records into records of at most frag bytes (RFC 8446 5.1
  * allows any split); everything else passes unchanged, and so does all
- * after the server's ChangeCipherSpec (TLS 1.2 Finished is encrypted).  Returns its pid,
- * the listening port in *port. */
+ * after the server's ChangeCipherSpec (TLS 1.2 Finished is encrypted).
+ * Returns its pid, the listening port in *port. */
 static pid_t
 frag_proxy(int upstream, size_t frag, int *port)
 {
