@@ -1136,6 +1136,16 @@ probe_closed(struct probe *p, enum io_res r)
 	}
 	how = r == IO_EOF ? "closed by server" : "connection error";
 	part = pingpong_partial(p->pp);
+	/* Inside TLS, tlswrap names the cause: an alert, a renegotiation
+	 * request, a bad record. */
+	if (r == IO_ERR && p->tls != NULL && p->tls_done &&
+	    tlswrap_get_failure(p->tls) != NULL) {
+		probe_end(p, ST_TLS_FAILED, "%s during %s%s",
+		    tlswrap_get_failure(p->tls), facts_state_name(p->state),
+		    part->nlines > 0 ?
+		    " (partial reply shown in the transcript)" : "");
+		return;
+	}
 	if (r == IO_ERR && err == ECONNRESET)
 		how = "connection reset by server";
 	/* Accepted, then dropped: the server does not serve us. */
