@@ -166,7 +166,8 @@ struct ui_hist {
 	char		 last_more[16];	/* its "more" part */
 	int		 last_tone;	/* its tone (TONE_*) */
 	int64_t		 last_total_us;	/* its time, -1: none */
-	unsigned	 flips;		/* status differed from the run before */
+	unsigned	 flips;		/* verdict differed from the run
+					 * before */
 	int		 last_status;	/* status of the last run, -1: none */
 	unsigned	 ok_runs;	/* runs with a time */
 	int64_t		 last_us;	/* last total time, -1: none */

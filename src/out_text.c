@@ -658,6 +658,16 @@ ot_log_raw(const char *what, const char *p, size_t n)
 	free(s);
 }
 
+static void
+ot_log_event(const struct tr_event *e)
+{
+	char	head[64];
+
+	snprintf(head, sizeof head, "  +%" PRIu64 "us %s %s ", e->t_us,
+	    transcript_dir_tag(e->dir), ot_sec_mark(e->sec));
+	ot_log_raw(head, e->data, transcript_event_text_len(e));
+}
+
 void
 out_text_log_start(void)
 {
@@ -683,7 +693,6 @@ out_text_log(const struct run *run)
 	const struct probe	*p;
 	const struct probe_facts *f;
 	const struct transcript	*tr;
-	const struct tr_event	*e;
 	char			 head[160], sum[32];
 	size_t			 ai, r, i;
 	int			 m;
@@ -709,15 +718,8 @@ out_text_log(const struct run *run)
 				ot_log_raw(head, f->reason, f->reason != NULL ?
 				    strlen(f->reason) : 0);
 				tr = probe_get_transcript(p);
-				for (i = 0; i < transcript_count(tr); i++) {
-					e = transcript_get(tr, i);
-					snprintf(head, sizeof head, "  +%" PRIu64
-					    "us %s %s ", e->t_us,
-					    transcript_dir_tag(e->dir),
-					    ot_sec_mark(e->sec));
-					ot_log_raw(head, e->data,
-					    transcript_event_text_len(e));
-				}
+				for (i = 0; i < transcript_count(tr); i++)
+					ot_log_event(transcript_get(tr, i));
 			}
 		}
 	}

@@ -421,7 +421,8 @@ ui_save(struct ui *ui, bool overwrite)
 	if (fp == NULL) {
 		e = errno;
 		close(fd);
-		ui_state_msg(ui, true, "cannot save to %s: %s", path, strerror(e));
+		ui_state_msg(ui, true, "cannot save to %s: %s", path,
+		    strerror(e));
 		return;
 	}
 	n = strlen(path);
@@ -437,7 +438,8 @@ ui_save(struct ui *ui, bool overwrite)
 		e = errno;
 	}
 	if (rc != 0)
-		ui_state_msg(ui, true, "writing %s failed: %s", path, strerror(e));
+		ui_state_msg(ui, true, "writing %s failed: %s", path,
+		    strerror(e));
 	else
 		ui_state_msg(ui, false, "saved the %s report to %s%s",
 		    json ? "JSON" : "text", path, run_is_done(ui->run) ? "" :
