@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "out_advice.h"
 #include "run.h"
 
 enum opts_output {
@@ -34,6 +35,7 @@ struct opts {
 	size_t			 noverrides;	/* number of overrides */
 	struct run_config	 run;		/* engine settings */
 	char			 ehlo[256];	/* our EHLO name */
+	struct out_advice_opts	 advice;	/* --setting, --check */
 };
 
 /* Parse argv into o.  Returns 0 to go on, 1 when --help/--version was

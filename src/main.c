@@ -18,6 +18,7 @@
 #include "evloop.h"
 #include "log.h"
 #include "opts.h"
+#include "out_check.h"
 #include "report.h"
 #include "run.h"
 #include "sanitize.h"
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 	char		*err;
 	char		*safe;
 	int		 rc, status = 0, out_status = 0;
+	int		 check_status = OUT_CHECK_UNKNOWN;
 	size_t		 i, failed = 0;
 	bool		 tui, stdout_closed, progress;
 
@@ -170,6 +172,10 @@ main(int argc, char **argv)
 		if (rc == 1)
 			return main_stdout_check("to standard output",
 			    stdout_closed);
+		/* A monitoring system reads bad usage as UNKNOWN. */
+		if (out_check_wanted(argc, argv))
+			return out_check_unknown(stdout, "bad usage (see "
+			    "standard error)");
 		return 2;
 	}
 	report_set_args(argc, argv);
@@ -181,6 +187,8 @@ main(int argc, char **argv)
 		    safe, strerror(rc));
 		free(safe);
 		opts_free(&o);
+		if (out_check_wanted(argc, argv))
+			return out_check_unknown(stdout, "cannot open the log");
 		return 2;
 	}
 	out_text_log_start();
@@ -202,6 +210,9 @@ main(int argc, char **argv)
 		free(err);
 		evloop_free(ev);
 		opts_free(&o);
+		if (out_check_wanted(argc, argv))
+			return out_check_unknown(stdout, "cannot start the "
+			    "probes (see standard error)");
 		return 2;
 	}
 	progress = o.output != OUT_JSON && isatty(STDERR_FILENO);
@@ -221,7 +232,11 @@ main(int argc, char **argv)
 	}
 	/* With no address at all a text report would be noise; JSON still
 	 * says so for scripts. */
-	if (!tui && rc == 0 && (o.output == OUT_JSON ||
+	if (!tui && rc == 0 && o.advice.check) {
+		errno = 0;
+		check_status = out_check(stdout, r, &o.advice);
+		out_status = main_stdout_check("the report", stdout_closed);
+	} else if (!tui && rc == 0 && (o.output == OUT_JSON ||
 	    failed < run_host_count(r))) {
 		errno = 0;
 		if (o.output == OUT_JSON)
@@ -248,6 +263,9 @@ main(int argc, char **argv)
 	/* A report that did not arrive is the first thing to know. */
 	if (out_status != 0)
 		status = out_status;
+	/* --check: the plugin's status is the only one (0-3). */
+	if (o.advice.check)
+		status = out_status == 0 ? check_status : OUT_CHECK_UNKNOWN;
 	run_free(r);
 	evloop_free(ev);
 	opts_free(&o);

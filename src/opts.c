@@ -37,7 +37,8 @@
 enum {
 	O_TEXT = 256, O_JSON, O_TUI, O_PORTS, O_MODES, O_RESOLVE, O_CAFILE,
 	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_PER_PORT, O_EHLO,
-	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH, O_NOMOUSE
+	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH, O_NOMOUSE, O_SETTING, O_CHECK,
+	O_WARN_DAYS, O_CRIT_DAYS, O_EXPECT
 };
 
 struct opt_def {
@@ -80,6 +81,19 @@ static const struct opt_def opt_defs[] = {
 	    "pause between connection starts per address (default 3)" },
 	{ "ehlo", O_EHLO, "NAME", "name to send in EHLO (default: /etc/mailname, a dotted "
 	    "host name, or our address literal)" },
+	{ "setting", O_SETTING, "P:PORT:SEC",
+	    "judge your mail program's setting, e.g. pop3:110:ssl (SEC: none, "
+	    "starttls, ssl); repeatable" },
+	{ "check", O_CHECK, NULL,
+	    "monitoring plugin: one status line, perfdata, exit 0-3 "
+	    "(docs/monitoring.md)" },
+	{ "warn-days", O_WARN_DAYS, "N",
+	    "warn when a certificate has fewer than N days left (default 14)" },
+	{ "crit-days", O_CRIT_DAYS, "N",
+	    "--check: critical below N days left (default 3)" },
+	{ "expect", O_EXPECT, "LIST",
+	    "--check: cells that must work, e.g. 993:tls,587:starttls "
+	    "(default: the best settings, secure)" },
 	{ "no-color", O_NOCOLOR, NULL, "monochrome screen (also NO_COLOR)" },
 	{ "ascii", O_ASCII, NULL, "ASCII glyphs and lines only" },
 	{ "no-mouse", O_NOMOUSE, NULL,
@@ -117,7 +131,9 @@ opts_usage(FILE *fp)
 	fprintf(fp, "\nHOST is a name or an IPv4/IPv6 address ([::1], "
 	    "fe80::1%%eth0).\nExit status: 0 when the probes ran, 2 on bad "
 	    "usage or when no host resolved,\n1 when the report could not "
-	    "be written.\n");
+	    "be written.  With --check: 0 OK, 1 WARNING, 2 CRITICAL,\n"
+	    "3 UNKNOWN (also for bad usage and names that do not "
+	    "resolve).\n");
 }
 
 static int
@@ -486,6 +502,18 @@ opts_parse(struct opts *o, int argc, char **argv)
 		case O_NOMOUSE:
 			o->no_mouse = true;
 			break;
+		case O_SETTING:
+		case O_CHECK:
+		case O_WARN_DAYS:
+		case O_CRIT_DAYS:
+		case O_EXPECT:
+			if (out_advice_opt(&o->advice, lo[idx].name, optarg,
+			    &err) == -1) {
+				c = opts_error("%s", err);
+				free(err);
+				return c;
+			}
+			break;
 		case O_NOCOLOR:
 			o->no_color = true;
 			break;
@@ -534,6 +562,15 @@ opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (!have_ports)
 		target_default_rows(&o->rows, &o->nrows);
+	/* --setting and --expect ports are probed too; --check is text. */
+	if (out_advice_opts_finish(&o->advice, &o->rows, &o->nrows, &err) ==
+	    -1) {
+		c = opts_error("%s", err);
+		free(err);
+		return c;
+	}
+	if (o->advice.check)
+		o->output = OUT_TEXT;
 	if (!connect_set)
 		o->run.limits.connect_us = o->run.limits.step_us;
 	o->run.limits.total_us = o->run.limits.step_us * 3;
@@ -562,4 +599,5 @@ opts_free(struct opts *o)
 		free(o->overrides[i].host);
 	free(o->overrides);
 	free(o->rows);
+	out_advice_opts_free(&o->advice);
 }

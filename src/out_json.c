@@ -20,6 +20,7 @@
 #include "dialect.h"
 #include "facts.h"
 #include "json.h"
+#include "out_advice.h"
 #include "probe.h"
 #include "run.h"
 #include "target.h"
@@ -538,6 +539,8 @@ out_json(FILE *fp, const struct run *run)
 	fputc(']', fp);
 	oj_hosts(&o, run);
 	oj_cells(&o, run);
+	oj_key(&o, "advice");
+	out_advice_json(fp, run, o.depth);
 	oj_close(&o, '}');
 	fputc('\n', fp);
 	fflush(fp);

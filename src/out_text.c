@@ -21,6 +21,7 @@
 #include "dialect.h"
 #include "facts.h"
 #include "log.h"
+#include "out_advice.h"
 #include "probe.h"
 #include "run.h"
 #include "sanitize.h"
@@ -616,6 +617,7 @@ out_text(FILE *fp, const struct run *run, bool verbose, int san_flags)
 	for (i = 0; i < run_addr_count(run); i++)
 		ot_block(&o, run, i, verbose);
 	ot_legend(&o, verbose);
+	out_advice_text(fp, run, o.san);
 	fflush(fp);
 }
 
