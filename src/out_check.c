@@ -39,6 +39,7 @@ static const char *const oc_state_names[] = {
 /* A problem, in the order found. */
 struct oc_issue {
 	enum out_check_state	 state;		/* WARNING and worse */
+	const char		*host;		/* host it is about, or NULL */
 	char			*text;		/* our words; sanitised when
 						 * printed */
 };
@@ -49,7 +50,8 @@ struct oc {
 	struct oc_issue			*v;	/* problems */
 	size_t				 n;	/* number of problems */
 	char				*ok;	/* what works, for OK */
-	size_t				 okn;	/* bytes in ok */
+	int64_t				 min_days; /* soonest certificate
+						 * expiry counted, or -1 */
 };
 
 /* CRITICAL outranks UNKNOWN, which outranks WARNING: a broken server
@@ -69,11 +71,12 @@ oc_rank(enum out_check_state s)
 	}
 }
 
-static void oc_add(struct oc *, enum out_check_state, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
+static void oc_add(struct oc *, enum out_check_state, const char *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-oc_add(struct oc *c, enum out_check_state state, const char *fmt, ...)
+oc_add(struct oc *c, enum out_check_state state, const char *host,
+    const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
@@ -83,6 +86,7 @@ oc_add(struct oc *c, enum out_check_state state, const char *fmt, ...)
 	va_end(ap);
 	c->v = xreallocarray(c->v, c->n + 1, sizeof *c->v);
 	c->v[c->n].state = state;
+	c->v[c->n].host = host;
 	c->v[c->n].text = s;
 	c->n++;
 }
@@ -98,11 +102,18 @@ oc_ok(struct oc *c, const char *host, const char *what)
 	c->ok = s;
 }
 
+/* A mode as a plugin line names it: "plaintext", "STARTTLS", "SSL/TLS". */
+static const char *
+oc_mode(enum probe_mode m)
+{
+	return m == MODE_PLAIN ? "plaintext" : facts_mode_client(m);
+}
+
 /* "993 SSL/TLS" */
 static void
 oc_cell_name(char *buf, size_t size, uint16_t port, enum probe_mode m)
 {
-	snprintf(buf, size, "%u %s", (unsigned)port, facts_mode_client(m));
+	snprintf(buf, size, "%u %s", (unsigned)port, oc_mode(m));
 }
 
 static const struct advice_host *
@@ -141,7 +152,7 @@ oc_where(const struct advice_finding *f, char *buf, size_t size)
 			break;
 		}
 		n = snprintf(buf + off, size - off, "%s%u %s", off > 0 ? ", " :
-		    "", (unsigned)r->port, facts_mode_client(r->mode));
+		    "", (unsigned)r->port, oc_mode(r->mode));
 		if (n < 0 || (size_t)n >= size - off)
 			break;
 		off += (size_t)n;
@@ -176,23 +187,34 @@ oc_host_default(struct oc *c, const char *name, const struct advice_host *h)
 	int				 p, n;
 
 	ok[0] = '\0';
+	/* Findings first: they name the cause. */
+	for (i = 0; i < h->nfindings; i++) {
+		f = &h->findings[i];
+		/* Days are judged against --warn-days/--crit-days below. */
+		if (f->id == ADVICE_F_CERT_EXPIRING_SOON ||
+		    f->severity == ADVICE_INFO)
+			continue;
+		oc_where(f, where, sizeof where);
+		oc_add(c, f->severity == ADVICE_CRITICAL ? OUT_CHECK_CRITICAL :
+		    OUT_CHECK_WARNING, name, "%s (%s)",
+		    advice_finding_name(f->id), where);
+	}
 	for (p = 0; p < ADVICE_PROTO_LAST; p++) {
 		if (!oc_probed(c->run, (enum advice_proto)p))
 			continue;	/* not asked about */
 		best = advice_rec_best(&h->rec[p]);
 		if (best == NULL) {
-			oc_add(c, OUT_CHECK_CRITICAL, "%s: no working %s "
-			    "setting (%s)", name,
+			oc_add(c, OUT_CHECK_CRITICAL, name, "no working %s "
+			    "setting (%s)",
 			    advice_proto_label((enum advice_proto)p),
 			    h->rec[p].why != NULL ? h->rec[p].why : "none");
 			continue;
 		}
 		if (!best->secure) {
-			oc_add(c, OUT_CHECK_CRITICAL, "%s: the best %s setting, "
-			    "%u %s, is not secure", name,
+			oc_add(c, OUT_CHECK_CRITICAL, name, "best %s setting "
+			    "is %u %s (not secure)",
 			    advice_proto_label((enum advice_proto)p),
-			    (unsigned)best->port,
-			    advice_security_words(best->security));
+			    (unsigned)best->port, oc_mode(best->security));
 			continue;
 		}
 		n = snprintf(ok + off, sizeof ok - off, "%s%s %u %s",
@@ -202,17 +224,6 @@ oc_host_default(struct oc *c, const char *name, const struct advice_host *h)
 		    advice_security_words(best->security));
 		if (n > 0 && (size_t)n < sizeof ok - off)
 			off += (size_t)n;
-	}
-	for (i = 0; i < h->nfindings; i++) {
-		f = &h->findings[i];
-		/* Days are judged against --warn-days/--crit-days below. */
-		if (f->id == ADVICE_F_CERT_EXPIRING_SOON ||
-		    f->severity == ADVICE_INFO)
-			continue;
-		oc_where(f, where, sizeof where);
-		oc_add(c, f->severity == ADVICE_CRITICAL ? OUT_CHECK_CRITICAL :
-		    OUT_CHECK_WARNING, "%s: %s (%s)", name,
-		    advice_finding_name(f->id), where);
 	}
 	if (ok[0] != '\0')
 		oc_ok(c, name, ok);
@@ -270,8 +281,8 @@ oc_host_expect(struct oc *c, size_t host, const char *name)
 				f = probe_get_facts(p);
 				if (f->status != ST_OK) {
 					good = false;
-					oc_add(c, OUT_CHECK_CRITICAL, "%s: %s "
-					    "on %s: %s", name, cell, a->text,
+					oc_add(c, OUT_CHECK_CRITICAL, name,
+					    "%s on %s: %s", cell, a->text,
 					    facts_status_words(f->status));
 				} else if (e->mode != MODE_PLAIN &&
 				    !f->tls.verified) {
@@ -291,17 +302,17 @@ oc_host_expect(struct oc *c, size_t host, const char *name)
 						    sizeof probs - poff)
 							poff += (size_t)n;
 					}
-					oc_add(c, OUT_CHECK_CRITICAL, "%s: %s "
-					    "on %s: certificate not trusted "
-					    "(%s)", name, cell, a->text,
+					oc_add(c, OUT_CHECK_CRITICAL, name,
+					    "%s on %s: certificate not "
+					    "trusted (%s)", cell, a->text,
 					    probs[0] != '\0' ? probs :
 					    "verification failed");
 				}
 			}
 		}
 		if (found == 0) {
-			oc_add(c, OUT_CHECK_UNKNOWN, "%s: %s was not probed "
-			    "(see --modes)", name, cell);
+			oc_add(c, OUT_CHECK_UNKNOWN, name, "%s was not "
+			    "probed (see --modes)", cell);
 			continue;
 		}
 		if (!good)
@@ -348,6 +359,9 @@ oc_host_days(struct oc *c, size_t host, const char *name)
 				    (enum probe_mode)m, f))
 					continue;
 				d = f->tls.chain[0].days_left;
+				if (d >= 0 && (c->min_days < 0 ||
+				    d < c->min_days))
+					c->min_days = d;
 				/* Expired is a verification failure,
 				 * reported as such. */
 				if (d < 0 || d >= c->o->warn_days)
@@ -364,8 +378,8 @@ oc_host_days(struct oc *c, size_t host, const char *name)
 	if (under == 0)
 		return;
 	oc_add(c, min < c->o->crit_days ? OUT_CHECK_CRITICAL :
-	    OUT_CHECK_WARNING, "%s: certificate of %s expires in %" PRId64
-	    " day%s (%s %d)%s", name, cell, min, min == 1 ? "" : "s",
+	    OUT_CHECK_WARNING, name, "certificate of %s expires in %" PRId64
+	    " day%s (%s %d)%s", cell, min, min == 1 ? "" : "s",
 	    min < c->o->crit_days ? "--crit-days" : "--warn-days",
 	    min < c->o->crit_days ? c->o->crit_days : c->o->warn_days,
 	    under > 1 ? ", and other cells" : "");
@@ -475,6 +489,7 @@ out_check(FILE *fp, const struct run *run, const struct out_advice_opts *o)
 	};
 	const struct run_host	*rh;
 	const struct advice_host *h;
+	const char		*host;
 	struct advice		*a;
 	struct oc		 c;
 	enum out_check_state	 state = OUT_CHECK_OK;
@@ -484,19 +499,20 @@ out_check(FILE *fp, const struct run *run, const struct out_advice_opts *o)
 	memset(&c, 0, sizeof c);
 	c.run = run;
 	c.o = o != NULL ? o : &defaults;
+	c.min_days = -1;
 	a = out_advice_dup(run);
 	if (!run_is_done(run))
-		oc_add(&c, OUT_CHECK_UNKNOWN, "the probes did not finish");
+		oc_add(&c, OUT_CHECK_UNKNOWN, NULL,
+		    "the probes did not finish");
 	for (i = 0; i < run_host_count(run); i++) {
 		rh = run_get_host(run, i);
 		if (rh->error != NULL) {
-			oc_add(&c, OUT_CHECK_UNKNOWN, "%s", rh->error);
+			oc_add(&c, OUT_CHECK_UNKNOWN, NULL, "%s", rh->error);
 			continue;
 		}
 		h = oc_advice_host(a, rh->name);
 		if (h == NULL) {
-			oc_add(&c, OUT_CHECK_UNKNOWN, "%s: not probed",
-			    rh->name);
+			oc_add(&c, OUT_CHECK_UNKNOWN, rh->name, "not probed");
 			continue;
 		}
 		if (c.o->nexpect > 0)
@@ -511,10 +527,15 @@ out_check(FILE *fp, const struct run *run, const struct out_advice_opts *o)
 	}
 
 	fprintf(fp, "MAILPORTS %s - ", oc_state_names[state]);
-	if (state == OUT_CHECK_OK)
+	if (state == OUT_CHECK_OK) {
 		oc_puts(fp, c.ok != NULL ? c.ok : "nothing to check",
 		    OC_LINE_MAX);
+		if (c.min_days >= 0)
+			fprintf(fp, "; certificates valid %" PRId64 " more "
+			    "day%s", c.min_days, c.min_days == 1 ? "" : "s");
+	}
 	shown = 0;
+	host = NULL;
 	for (i = 0; i < c.n && state != OUT_CHECK_OK; i++) {
 		if (c.v[i].state != state)
 			continue;
@@ -524,6 +545,12 @@ out_check(FILE *fp, const struct run *run, const struct out_advice_opts *o)
 		}
 		if (shown++ > 0)
 			fputs("; ", fp);
+		/* The host once for its run of problems. */
+		if (c.v[i].host != NULL && c.v[i].host != host) {
+			oc_puts(fp, c.v[i].host, OC_LINE_MAX);
+			fputs(": ", fp);
+		}
+		host = c.v[i].host;
 		oc_puts(fp, c.v[i].text, OC_LINE_MAX);
 	}
 	oc_perfdata(&c, fp);
@@ -534,6 +561,10 @@ out_check(FILE *fp, const struct run *run, const struct out_advice_opts *o)
 			if (oc_rank(c.v[i].state) != rank)
 				continue;
 			fprintf(fp, "%s: ", oc_state_names[c.v[i].state]);
+			if (c.v[i].host != NULL) {
+				oc_puts(fp, c.v[i].host, OC_LINE_MAX);
+				fputs(": ", fp);
+			}
 			oc_puts(fp, c.v[i].text, OC_LINE_MAX);
 			fputc('\n', fp);
 		}
