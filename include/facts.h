@@ -130,6 +130,9 @@ struct tls_facts {
 	char		 version[16];	/* "TLSv1.3" */
 	char		 cipher[80];	/* IANA-style suite name */
 	char		 group[32];	/* key exchange group, if known */
+	char		 signature[40];	/* handshake signature scheme
+					 * ("rsa_pss_rsae_sha256"); TLS 1.2
+					 * only, "" when unknown */
 	bool		 verified;	/* chain and name verified */
 	unsigned	 problems;	/* TLS_PROB_BIT() set */
 	uint32_t	 verify_flags;	/* mbedTLS verification flags */

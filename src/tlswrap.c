@@ -2,10 +2,10 @@
 /*
  * mbedTLS client side: the shared configuration, one session per probe with
  * BIO callbacks onto a non-blocking socket, the handshake step and the TLS
- * facts.  The BIO callbacks also watch the records going past (ClientHello
- * SNI, ServerHello version and group, plaintext alerts, CertificateRequest)
- * so that failures can be named.  Never blocks, never prints, never uses
- * mbedtls_net_*.  The few reads of private mbedTLS fields (an encrypted
+ * facts.  Every mbedTLS call is here; the BIO callbacks feed the bytes
+ * going past to the observer (tls_observe.c, a pure parser) and log what it
+ * saw, so that failures can be named.  Never blocks, never prints, never
+ * uses mbedtls_net_*.  The few reads of private mbedTLS fields (an encrypted
  * alert's description, the chain of a failed TLS 1.3 handshake, the size of
  * an oversized message, multi-valued RDNs) sit in one block compiled only
  * for the 3.6 layout they were checked against (TLSWRAP_36_LAYOUT).
@@ -43,6 +43,7 @@
 
 #include "facts.h"
 #include "sock.h"
+#include "tls_observe.h"
 #include "transcript.h"
 #include "xmalloc.h"
 
@@ -63,29 +64,14 @@
 #define TLSWRAP_36_LAYOUT	1
 #endif
 
-#define TLSWRAP_PLAIN_MAX	512	/* plaintext kept; tlswrap.h: 512 */
-#define TLSWRAP_CH_MAX		4096	/* ClientHello bytes parsed for SNI */
-#define TLSWRAP_SH_MAX		512	/* ServerHello bytes parsed */
 #define TLSWRAP_SAN_MAX		100	/* SAN entries kept per certificate */
 #define TLSWRAP_RETRY		16	/* immediate retries per call */
 #define TLSWRAP_DN_VALUE_MAX	256	/* bytes of one DN value kept */
-#define TLSWRAP_CERTMSG_MAX	65536	/* TLS 1.2 Certificate bytes kept */
 
-/* TLS record content types and handshake message types (RFC 8446 5.1,
- * 4; RFC 5246 6.2.1, 7.4). */
-#define REC_CCS			20
-#define REC_ALERT		21
-#define REC_HANDSHAKE		22
-#define REC_APPDATA		23
-#define HS_CLIENT_HELLO		1
-#define HS_SERVER_HELLO		2
-#define HS_HELLO_REQUEST	0
+/* Handshake message types and alert descriptions the failure words need
+ * (RFC 8446 4, 6; RFC 5246 7.2, 7.4).  Everything else on the wire is
+ * tls_observe.c's. */
 #define HS_CERTIFICATE		11
-#define HS_SERVER_KEY_EXCHANGE	12
-#define HS_CERTIFICATE_REQUEST	13
-#define EXT_SERVER_NAME		0
-#define EXT_SUPPORTED_VERSIONS	43
-#define EXT_KEY_SHARE		51
 #define ALERT_HANDSHAKE_FAILURE	40
 #define ALERT_NO_CERTIFICATE	41
 #define ALERT_BAD_CERTIFICATE	42
@@ -97,23 +83,6 @@ struct tlswrap_config {
 	mbedtls_entropy_context	 entropy;	/* seeds drbg */
 	mbedtls_ctr_drbg_context drbg;		/* the RNG of conf */
 	mbedtls_x509_crt	 ca;		/* trust anchors */
-};
-
-/* Follows the record layer of one direction as a byte stream; records may
- * arrive in any number of pieces. */
-struct recscan {
-	unsigned char	 hdr[5];	/* record header being collected */
-	size_t		 hdrlen;	/* 5: inside the record body */
-	size_t		 left;		/* body bytes still to come */
-	size_t		 nrec;		/* records started */
-};
-
-/* Follows handshake messages inside plaintext handshake records. */
-struct hsscan {
-	unsigned char	 hdr[4];	/* message header being collected */
-	size_t		 hdrlen;	/* 4: inside the message body */
-	size_t		 left;		/* body bytes still to come */
-	size_t		 seen;		/* body bytes seen so far */
 };
 
 struct tlswrap {
@@ -132,127 +101,19 @@ struct tlswrap {
 	bool			 at_eof;	/* peer closed (EOF result) */
 	int			 error;		/* mbedTLS code of failure */
 	char			*failure;	/* words for the failure */
-	bool			 legacy;	/* looks TLS 1.0/1.1-only */
-	bool			 cert_req;	/* CertificateRequest seen */
+	bool			 legacy;	/* fails like a TLS 1.0/1.1-only
+						 * server (also from how) */
 
-	/* BIO observations. */
+	/* What the BIO callbacks see: the wire is followed by the
+	 * observer, the socket errors are ours. */
+	struct tls_observe	*obs;		/* records in both directions */
 	int			 sys_errno;	/* of a failed recv/send */
-	bool			 got_first;	/* server sent a byte */
-	unsigned		 first_ver;	/* 1st server record version */
-	bool			 plain;		/* server spoke plaintext */
 	bool			 plain_done;	/* plaintext collection over */
-	unsigned char		 plainbuf[TLSWRAP_PLAIN_MAX + 1]; /* + NUL */
-	size_t			 plainlen;	/* bytes in plainbuf */
-	struct recscan		 in;		/* server -> client records */
-	struct recscan		 out;		/* client -> server records */
-	struct hsscan		 hs;		/* server handshake messages */
-	bool			 server_ccs;	/* later records encrypted */
-	unsigned char		 alert[2];	/* plaintext alert body */
-	size_t			 alertlen;	/* bytes in alert */
-	int			 alert_desc;	/* last plaintext alert, -1 */
-	bool			 alert_hidden;	/* an encrypted record came
-						 * after the last alert seen */
-	unsigned char		 sh[TLSWRAP_SH_MAX]; /* ServerHello body */
-	size_t			 shlen;		/* bytes in sh */
-	unsigned		 sh_version;	/* version the server chose */
-	unsigned char		 ske[4];	/* ServerKeyExchange start */
-	unsigned		 group;		/* key exchange group, 0 */
-	unsigned char		*ch;		/* ClientHello being captured */
-	size_t			 chlen;		/* bytes in ch */
-	bool			 ch_cut;	/* ClientHello too long */
-	bool			 ch_done;	/* ClientHello reported */
-	size_t			 out_enc_hs;	/* encrypted records we sent
-						 * during the handshake */
-
-	/* What names a failure by its cause. */
-	bool			 hs_split;	/* a server handshake record
-						 * ended inside a message
-						 * header, or was empty */
-	size_t			 hs_split_len;	/* length of that record */
-	unsigned		 hs_type;	/* last plaintext handshake
-						 * message from the server */
-	size_t			 hs_len;	/* its body length */
-	unsigned char		*certmsg;	/* TLS 1.2 Certificate body */
-	size_t			 certmsg_len;	/* bytes in certmsg */
-	bool			 reneg;		/* TLS 1.2 HelloRequest after
-						 * the handshake */
-	mbedtls_x509_crt	 fchain;	/* chain of a failed handshake */
+	size_t			 ev_dropped;	/* observer events dropped that
+						 * were noted */
+	mbedtls_x509_crt	 fchain;	/* chain of a failed
+						 * handshake */
 	size_t			 fchain_n;	/* certificates received */
-};
-
-/* RFC 8446 6, RFC 5246 7.2: alert descriptions in words. */
-static const struct {
-	int		 code;
-	const char	*words;
-} tlswrap_alerts[] = {
-	{ 0, "close notify" },
-	{ 10, "unexpected message" },
-	{ 20, "bad record MAC" },
-	{ 21, "decryption failed" },
-	{ 22, "record overflow" },
-	{ 30, "decompression failure" },
-	{ 40, "handshake failure" },
-	{ 41, "no certificate" },
-	{ 42, "bad certificate" },
-	{ 43, "unsupported certificate" },
-	{ 44, "certificate revoked" },
-	{ 45, "certificate expired" },
-	{ 46, "certificate unknown" },
-	{ 47, "illegal parameter" },
-	{ 48, "unknown CA" },
-	{ 49, "access denied" },
-	{ 50, "decode error" },
-	{ 51, "decrypt error" },
-	{ 60, "export restriction" },
-	{ 70, "protocol version" },
-	{ 71, "insufficient security" },
-	{ 80, "internal error" },
-	{ 86, "inappropriate fallback" },
-	{ 90, "user canceled" },
-	{ 100, "no renegotiation" },
-	{ 109, "missing extension" },
-	{ 110, "unsupported extension" },
-	{ 111, "certificate unobtainable" },
-	{ 112, "unrecognized name" },
-	{ 113, "bad certificate status response" },
-	{ 114, "bad certificate hash value" },
-	{ 115, "unknown PSK identity" },
-	{ 116, "certificate required" },
-	{ 120, "no application protocol" }
-};
-
-/* Named groups (IANA TLS Supported Groups registry). */
-static const struct {
-	unsigned	 id;
-	const char	*name;
-} tlswrap_groups[] = {
-	{ 0x0017, "secp256r1" },
-	{ 0x0018, "secp384r1" },
-	{ 0x0019, "secp521r1" },
-	{ 0x001a, "brainpoolP256r1" },
-	{ 0x001b, "brainpoolP384r1" },
-	{ 0x001c, "brainpoolP512r1" },
-	{ 0x001d, "x25519" },
-	{ 0x001e, "x448" },
-	{ 0x001f, "brainpoolP256r1tls13" },
-	{ 0x0020, "brainpoolP384r1tls13" },
-	{ 0x0021, "brainpoolP512r1tls13" },
-	{ 0x0100, "ffdhe2048" },
-	{ 0x0101, "ffdhe3072" },
-	{ 0x0102, "ffdhe4096" },
-	{ 0x0103, "ffdhe6144" },
-	{ 0x0104, "ffdhe8192" },
-	{ 0x11eb, "SecP256r1MLKEM768" },
-	{ 0x11ec, "X25519MLKEM768" },
-	{ 0x11ed, "SecP384r1MLKEM1024" }
-};
-
-/* RFC 8446 4.1.3: the random of a HelloRetryRequest. */
-static const unsigned char tlswrap_hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
-	0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
-	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c
 };
 
 static bool	tlswrap_psa_ready;
@@ -296,59 +157,6 @@ tlswrap_note(struct tlswrap *tw, int flags, const char *fmt, ...)
 	transcript_add(tw->tr, tlswrap_t(tw), TR_TLS, TR_SEC_NONE, flags, s,
 	    (size_t)n);
 	free(s);
-}
-
-static const char *
-tlswrap_alert_words(int code)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof tlswrap_alerts / sizeof tlswrap_alerts[0];
-	    i++) {
-		if (tlswrap_alerts[i].code == code)
-			return tlswrap_alerts[i].words;
-	}
-	return NULL;
-}
-
-static void
-tlswrap_group_name(unsigned id, char *buf, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof tlswrap_groups / sizeof tlswrap_groups[0];
-	    i++) {
-		if (tlswrap_groups[i].id == id) {
-			snprintf(buf, len, "%s", tlswrap_groups[i].name);
-			return;
-		}
-	}
-	snprintf(buf, len, "0x%04x", id);
-}
-
-static const char *
-tlswrap_wire_version(unsigned v)
-{
-	switch (v) {
-	case 0x0300:
-		return "SSL 3.0";
-	case 0x0301:
-		return "TLS 1.0";
-	case 0x0302:
-		return "TLS 1.1";
-	case 0x0303:
-		return "TLS 1.2";
-	case 0x0304:
-		return "TLS 1.3";
-	}
-	return "an unknown version";
-}
-
-/* SSL 3.0, TLS 1.0 and 1.1: what a legacy-only server answers with. */
-static bool
-tlswrap_is_legacy(unsigned v)
-{
-	return v >= 0x0300 && v < 0x0303;
 }
 
 static void
@@ -554,393 +362,62 @@ tlswrap_runtime_version(void)
 	return buf;
 }
 
-/* Record observation. */
-
-/* Walk the extensions block of a hello message that starts at b[*i] (a
- * two-byte length, then type/length/body entries), never past n.  Each
- * call yields one extension: its type, body offset and length.  Returns
- * false at the end or on a length that does not fit. */
-struct tlswrap_exts {
-	const unsigned char	*b;		/* the message */
-	size_t			 i;		/* next entry */
-	size_t			 end;		/* end of the block */
-};
-
+/* What the observer saw, into the transcript. */
 static void
-tlswrap_exts_init(struct tlswrap_exts *x, const unsigned char *b, size_t i,
-    size_t n)
+tlswrap_obs_events(struct tlswrap *tw)
 {
-	x->b = b;
-	x->i = i;
-	x->end = i;			/* nothing, unless the length fits */
-	if (i + 2 > n)
-		return;
-	x->end = i + 2 + ((size_t)b[i] << 8 | b[i + 1]);
-	if (x->end > n)
-		x->end = n;
-	x->i = i + 2;
-}
+	const struct tls_observe_seen	*seen;
+	struct tls_observe_event	 ev;
+	const char			*w;
+	char				 name[32];
 
-static bool
-tlswrap_exts_next(struct tlswrap_exts *x, unsigned *type, size_t *off,
-    size_t *len)
-{
-	const unsigned char	*b = x->b;
-
-	if (x->i + 4 > x->end)
-		return false;
-	*type = (unsigned)b[x->i] << 8 | b[x->i + 1];
-	*len = (size_t)b[x->i + 2] << 8 | b[x->i + 3];
-	*off = x->i + 4;
-	if (*len > x->end - *off)
-		return false;
-	x->i = *off + *len;
-	return true;
-}
-
-/* Server handshake message complete (or its first TLSWRAP_SH_MAX bytes):
- * RFC 8446 4.1.3 / RFC 5246 7.4.1.3. */
-static void
-tlswrap_server_hello(struct tlswrap *tw)
-{
-	const unsigned char	*b = tw->sh;
-	struct tlswrap_exts	 x;
-	size_t			 n = tw->shlen, i, elen;
-	unsigned		 version, group = 0, type;
-	bool			 hrr;
-	char			 gname[32];
-
-	if (n < 35)
-		return;
-	version = (unsigned)b[0] << 8 | b[1];
-	hrr = memcmp(b + 2, tlswrap_hrr_random, 32) == 0;
-	i = 35 + b[34];			/* session id */
-	i += 3;				/* cipher suite, compression */
-	tlswrap_exts_init(&x, b, i, n);
-	while (tlswrap_exts_next(&x, &type, &i, &elen)) {
-		if (type == EXT_SUPPORTED_VERSIONS && elen == 2)
-			version = (unsigned)b[i] << 8 | b[i + 1];
-		if (type == EXT_KEY_SHARE && elen >= 2)
-			group = (unsigned)b[i] << 8 | b[i + 1];
-	}
-	tw->sh_version = version;
-	if (group != 0)
-		tw->group = group;
-	if (tlswrap_is_legacy(version))
-		tw->legacy = true;
-	if (hrr) {
-		tlswrap_group_name(group, gname, sizeof gname);
-		tlswrap_note(tw, 0, "HelloRetryRequest: server wants group %s",
-		    gname);
-	} else if (tlswrap_is_legacy(version))
-		tlswrap_note(tw, TR_F_ERROR, "ServerHello: server chose %s "
-		    "(legacy protocol)", tlswrap_wire_version(version));
-}
-
-static void
-tlswrap_hs_start(struct tlswrap *tw, unsigned type, size_t len)
-{
-	tw->hs_type = type;
-	tw->hs_len = len;
-	if (type == HS_SERVER_HELLO)
-		tw->shlen = 0;
-	/* TLS 1.2 sends the chain in the clear: kept so that a handshake
-	 * that fails on it (chain too long) can still show it. */
-	if (type == HS_CERTIFICATE) {
-		free(tw->certmsg);
-		tw->certmsg = xmalloc(len < TLSWRAP_CERTMSG_MAX ? len + 1 :
-		    TLSWRAP_CERTMSG_MAX);
-		tw->certmsg_len = 0;
-	}
-	if (type == HS_CERTIFICATE_REQUEST && !tw->cert_req) {
-		tw->cert_req = true;
-		tlswrap_note(tw, 0, "server requested a client certificate; "
-		    "none sent");
-	}
-}
-
-static void
-tlswrap_hs_body(struct tlswrap *tw, unsigned type, const unsigned char *p,
-    size_t n, size_t off)
-{
-	size_t	k, cap;
-
-	if (type == HS_CERTIFICATE && tw->certmsg != NULL) {
-		cap = tw->hs_len < TLSWRAP_CERTMSG_MAX ? tw->hs_len :
-		    TLSWRAP_CERTMSG_MAX;
-		k = cap - tw->certmsg_len;
-		if (k > n)
-			k = n;
-		memcpy(tw->certmsg + tw->certmsg_len, p, k);
-		tw->certmsg_len += k;
-	}
-	if (type == HS_SERVER_HELLO && tw->shlen < sizeof tw->sh) {
-		k = sizeof tw->sh - tw->shlen;
-		if (k > n)
-			k = n;
-		memcpy(tw->sh + tw->shlen, p, k);
-		tw->shlen += k;
-	}
-	if (type == HS_SERVER_KEY_EXCHANGE && off < sizeof tw->ske) {
-		k = sizeof tw->ske - off;
-		if (k > n)
-			k = n;
-		memcpy(tw->ske + off, p, k);
-		/* RFC 8422 5.4: curve_type named_curve(3), then the group. */
-		if (off + k >= 3 && tw->ske[0] == 3)
-			tw->group = (unsigned)tw->ske[1] << 8 | tw->ske[2];
-	}
-}
-
-static void
-tlswrap_hs_end(struct tlswrap *tw, unsigned type)
-{
-	if (type == HS_SERVER_HELLO)
-		tlswrap_server_hello(tw);
-}
-
-/* Bytes of plaintext handshake records from the server. */
-static void
-tlswrap_hs_feed(struct tlswrap *tw, const unsigned char *p, size_t n)
-{
-	struct hsscan	*hs = &tw->hs;
-	size_t		 k;
-	unsigned	 type;
-
-	while (n > 0) {
-		if (hs->hdrlen < 4) {
-			hs->hdr[hs->hdrlen++] = *p++;
-			n--;
-			if (hs->hdrlen < 4)
-				continue;
-			hs->left = (size_t)hs->hdr[1] << 16 |
-			    (size_t)hs->hdr[2] << 8 | hs->hdr[3];
-			hs->seen = 0;
-			tlswrap_hs_start(tw, hs->hdr[0], hs->left);
-			if (hs->left == 0) {
-				tlswrap_hs_end(tw, hs->hdr[0]);
-				hs->hdrlen = 0;
-			}
-			continue;
-		}
-		type = hs->hdr[0];
-		k = n < hs->left ? n : hs->left;
-		tlswrap_hs_body(tw, type, p, k, hs->seen);
-		hs->seen += k;
-		hs->left -= k;
-		p += k;
-		n -= k;
-		if (hs->left == 0) {
-			tlswrap_hs_end(tw, type);
-			hs->hdrlen = 0;
-		}
-	}
-}
-
-static void
-tlswrap_in_start(struct tlswrap *tw, unsigned type, unsigned ver,
-    size_t len)
-{
-	if (tw->in.nrec == 1)
-		tw->first_ver = ver;
-	if (type == REC_ALERT)
-		tw->alertlen = 0;
-	if (type == REC_CCS)
-		tw->server_ccs = true;
-	/* An alert inside an encrypted record cannot be read here. */
-	if ((type == REC_ALERT && len != 2) || type == REC_APPDATA)
-		tw->alert_hidden = true;
-	/* RFC 5246 7.4.1.1: after a TLS 1.2 handshake the only handshake
-	 * message a server may send is HelloRequest (TLS 1.3 hides record
-	 * types and has no renegotiation). */
-	if (type == REC_HANDSHAKE && tw->established &&
-	    mbedtls_ssl_get_version_number(&tw->ssl) ==
-	    MBEDTLS_SSL_VERSION_TLS1_2)
-		tw->reneg = true;
-	/* RFC 8446 5.1 forbids empty handshake records. */
-	if (type == REC_HANDSHAKE && !tw->established && !tw->server_ccs &&
-	    len == 0 && !tw->hs_split) {
-		tw->hs_split = true;
-		tw->hs_split_len = 0;
-	}
-}
-
-static void
-tlswrap_in_body(struct tlswrap *tw, unsigned type, size_t len,
-    const unsigned char *p, size_t n)
-{
-	size_t	k;
-
-	if (type == REC_ALERT && len == 2) {
-		k = sizeof tw->alert - tw->alertlen;
-		if (k > n)
-			k = n;
-		memcpy(tw->alert + tw->alertlen, p, k);
-		tw->alertlen += k;
-	}
-	if (type == REC_HANDSHAKE && !tw->server_ccs)
-		tlswrap_hs_feed(tw, p, n);
-}
-
-static void
-tlswrap_in_end(struct tlswrap *tw, unsigned type, size_t len)
-{
-	const char	*w;
-
-	/* RFC 8446 5.1 lets a handshake message span records, and mbedTLS
-	 * 3.6 reassembles it, but only with the 4-byte message header whole
-	 * in one record: note a record that ends inside a header. */
-	if (type == REC_HANDSHAKE && !tw->established && !tw->server_ccs &&
-	    tw->hs.hdrlen > 0 && tw->hs.hdrlen < 4 && !tw->hs_split) {
-		tw->hs_split = true;
-		tw->hs_split_len = len;
-	}
-	if (type != REC_ALERT || len != 2 || tw->alertlen != 2)
-		return;
-	tw->alert_desc = tw->alert[1];
-	tw->alert_hidden = false;
-	w = tlswrap_alert_words(tw->alert_desc);
-	tlswrap_note(tw, tw->alert[0] == 2 ? TR_F_ERROR : 0,
-	    "alert received: %s %s (%d)",
-	    tw->alert[0] == 2 ? "fatal" : "warning", w != NULL ? w : "unknown",
-	    tw->alert_desc);
-}
-
-/* RFC 6066 3: find server_name in our own ClientHello (RFC 8446 4.1.2). */
-static void
-tlswrap_client_hello(struct tlswrap *tw)
-{
-	const unsigned char	*b = tw->ch;
-	struct tlswrap_exts	 x;
-	size_t			 n = tw->chlen, i, elen, nlen;
-	unsigned		 type;
-
-	tw->ch_done = true;
-	if (tw->ch_cut || n < 5 + 4 + 35 || b[0] != REC_HANDSHAKE ||
-	    b[5] != HS_CLIENT_HELLO)
-		goto unknown;
-	i = 9 + 34;
-	i += 1 + b[i];				/* session id */
-	if (i + 2 > n)
-		goto unknown;
-	i += 2 + ((size_t)b[i] << 8 | b[i + 1]);	/* cipher suites */
-	if (i + 1 > n)
-		goto unknown;
-	i += 1 + b[i];				/* compression */
-	tlswrap_exts_init(&x, b, i, n);
-	while (tlswrap_exts_next(&x, &type, &i, &elen)) {
-		if (type == EXT_SERVER_NAME && elen >= 5) {
-			nlen = (size_t)b[i + 3] << 8 | b[i + 4];
-			if (nlen > elen - 5)
-				nlen = elen - 5;
-			tlswrap_note(tw, 0, "ClientHello sent, SNI %.*s",
-			    (int)nlen, (const char *)b + i + 5);
-			return;
-		}
-	}
-	tlswrap_note(tw, 0, "ClientHello sent, no SNI%s",
-	    tw->vhost != NULL ? " (IP literal)" : "");
-	return;
-
-unknown:
-	tlswrap_note(tw, 0, "ClientHello sent (%zu bytes)", tw->chlen);
-}
-
-static void
-tlswrap_out_start(struct tlswrap *tw, unsigned type,
-    const unsigned char *hdr)
-{
-	if (tw->out.nrec == 1 && type == REC_HANDSHAKE) {
-		tw->ch = xmalloc(TLSWRAP_CH_MAX);
-		memcpy(tw->ch, hdr, 5);
-		tw->chlen = 5;
-	}
-	/* TLS 1.3 handshake messages after ServerHello travel as
-	 * application_data records (RFC 8446 5.2). */
-	if (type == REC_APPDATA && !tw->established)
-		tw->out_enc_hs++;
-}
-
-static void
-tlswrap_out_body(struct tlswrap *tw, const unsigned char *p, size_t n)
-{
-	if (tw->ch == NULL || tw->ch_done)
-		return;
-	if (n > TLSWRAP_CH_MAX - tw->chlen) {
-		n = TLSWRAP_CH_MAX - tw->chlen;
-		tw->ch_cut = true;
-	}
-	memcpy(tw->ch + tw->chlen, p, n);
-	tw->chlen += n;
-}
-
-static void
-tlswrap_out_end(struct tlswrap *tw)
-{
-	if (tw->ch != NULL && !tw->ch_done) {
-		tlswrap_client_hello(tw);
-		free(tw->ch);
-		tw->ch = NULL;
-	}
-}
-
-/* Walk the records of one direction: dir 0 = from the server. */
-static void
-tlswrap_scan(struct tlswrap *tw, int dir, const unsigned char *p, size_t n)
-{
-	struct recscan	*rs = dir == 0 ? &tw->in : &tw->out;
-	size_t		 k, len;
-	unsigned	 type, ver;
-
-	while (n > 0) {
-		if (rs->hdrlen < 5) {
-			k = 5 - rs->hdrlen;
-			if (k > n)
-				k = n;
-			memcpy(rs->hdr + rs->hdrlen, p, k);
-			rs->hdrlen += k;
-			p += k;
-			n -= k;
-			if (rs->hdrlen < 5)
-				continue;
-			type = rs->hdr[0];
-			ver = (unsigned)rs->hdr[1] << 8 | rs->hdr[2];
-			rs->left = (size_t)rs->hdr[3] << 8 | rs->hdr[4];
-			rs->nrec++;
-			if (dir == 0)
-				tlswrap_in_start(tw, type, ver, rs->left);
+	while (tls_observe_next_event(tw->obs, &ev)) {
+		switch (ev.type) {
+		case TLS_OBS_CLIENT_HELLO:
+			if (!ev.parsed)
+				tlswrap_note(tw, 0, "ClientHello sent (%zu "
+				    "bytes)", ev.len);
+			else if (ev.has_sni)
+				tlswrap_note(tw, 0, "ClientHello sent, SNI "
+				    "%.*s", (int)ev.sni_len,
+				    (const char *)ev.sni);
 			else
-				tlswrap_out_start(tw, type, rs->hdr);
-			if (rs->left == 0) {
-				if (dir == 0)
-					tlswrap_in_end(tw, type, 0);
-				else
-					tlswrap_out_end(tw);
-				rs->hdrlen = 0;
-			}
-			continue;
+				tlswrap_note(tw, 0, "ClientHello sent, no "
+				    "SNI%s", tw->vhost != NULL ?
+				    " (IP literal)" : "");
+			break;
+		case TLS_OBS_HELLO_RETRY:
+			tls_observe_group_name(ev.value, name, sizeof name);
+			tlswrap_note(tw, 0, "HelloRetryRequest: server wants "
+			    "group %s", name);
+			break;
+		case TLS_OBS_LEGACY_HELLO:
+			tlswrap_note(tw, TR_F_ERROR, "ServerHello: server "
+			    "chose %s (legacy protocol)",
+			    tls_observe_version_name(ev.value));
+			break;
+		case TLS_OBS_CERT_REQUEST:
+			tlswrap_note(tw, 0, "server requested a client "
+			    "certificate; none sent");
+			break;
+		case TLS_OBS_ALERT:
+			w = tls_observe_alert_words((int)ev.value);
+			tlswrap_note(tw, ev.level == 2 ? TR_F_ERROR : 0,
+			    "alert received: %s %s (%u)",
+			    ev.level == 2 ? "fatal" : "warning",
+			    w != NULL ? w : "unknown", ev.value);
+			break;
 		}
-		type = rs->hdr[0];
-		len = (size_t)rs->hdr[3] << 8 | rs->hdr[4];
-		k = n < rs->left ? n : rs->left;
-		if (dir == 0)
-			tlswrap_in_body(tw, type, len, p, k);
-		else
-			tlswrap_out_body(tw, p, k);
-		rs->left -= k;
-		p += k;
-		n -= k;
-		if (rs->left == 0) {
-			if (dir == 0)
-				tlswrap_in_end(tw, type, len);
-			else
-				tlswrap_out_end(tw);
-			rs->hdrlen = 0;
-		}
+	}
+	seen = tls_observe_get_seen(tw->obs);
+	if (seen->events_dropped > tw->ev_dropped) {
+		tlswrap_note(tw, 0, "%zu more TLS events not shown",
+		    seen->events_dropped - tw->ev_dropped);
+		tw->ev_dropped = seen->events_dropped;
 	}
 }
 
-/* BIO callbacks. */
+/* BIO callbacks: the socket, and every byte past the observer. */
 
 static int
 tlswrap_bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -959,8 +436,8 @@ tlswrap_bio_send(void *ctx, const unsigned char *buf, size_t len)
 			return MBEDTLS_ERR_NET_CONN_RESET;
 		return MBEDTLS_ERR_NET_SEND_FAILED;
 	}
-	if (!tw->established)
-		tlswrap_scan(tw, 1, buf, (size_t)n);
+	tls_observe_out(tw->obs, buf, (size_t)n);
+	tlswrap_obs_events(tw);
 	return (int)n;
 }
 
@@ -970,15 +447,15 @@ tlswrap_bio_send(void *ctx, const unsigned char *buf, size_t len)
 static void
 tlswrap_plain_lines(struct tlswrap *tw)
 {
-	const unsigned char	*p = tw->plainbuf, *end, *nl;
-	size_t			 len, i;
+	const unsigned char	*p, *end, *nl;
+	size_t			 len, i, n;
 	uint64_t		 t;
 	int			 flags;
 
-	if (tw->tr == NULL)
+	if (tw->tr == NULL || !tls_observe_get_plain(tw->obs, &p, &n))
 		return;
 	t = tlswrap_t(tw);
-	end = p + tw->plainlen;
+	end = p + n;
 	while (p < end) {
 		flags = 0;
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -1005,27 +482,27 @@ tlswrap_plain_lines(struct tlswrap *tw)
 }
 
 /* The server answered a ClientHello with text: keep the first line (at
- * most TLSWRAP_PLAIN_MAX bytes) to show, then fail the handshake. */
+ * most TLS_OBSERVE_PLAIN_MAX bytes) to show, then fail the handshake. */
 static int
 tlswrap_plain_more(struct tlswrap *tw)
 {
-	ssize_t	n;
+	unsigned char	buf[TLS_OBSERVE_PLAIN_MAX];
+	size_t		room;
+	ssize_t		n;
 
-	while (!tw->plain_done && tw->plainlen < TLSWRAP_PLAIN_MAX &&
-	    memchr(tw->plainbuf, '\n', tw->plainlen) == NULL) {
-		n = recv(tw->fd, tw->plainbuf + tw->plainlen,
-		    TLSWRAP_PLAIN_MAX - tw->plainlen, MSG_DONTWAIT);
+	while (!tw->plain_done &&
+	    (room = tls_observe_plain_room(tw->obs)) > 0) {
+		n = recv(tw->fd, buf, room, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return MBEDTLS_ERR_SSL_WANT_READ;
 		if (n <= 0)
 			break;
-		tw->plainlen += (size_t)n;
+		(void)tls_observe_in(tw->obs, buf, (size_t)n);
 	}
 	if (!tw->plain_done) {
 		tw->plain_done = true;
-		tw->plainbuf[tw->plainlen] = '\0';
 		tlswrap_plain_lines(tw);
 	}
 	return MBEDTLS_ERR_SSL_INVALID_RECORD;
@@ -1036,9 +513,9 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
 	struct tlswrap	*tw = ctx;
 	ssize_t		 n;
-	size_t		 k;
+	bool		 tls;
 
-	if (tw->plain)
+	if (tls_observe_get_seen(tw->obs)->plain)
 		return tlswrap_plain_more(tw);
 	do {
 		n = recv(tw->fd, buf, len, MSG_DONTWAIT);
@@ -1054,22 +531,10 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 	if (n == 0)
 		return 0;
 	sock_quickack(tw->fd);
-	/* RFC 8446 5.1: a record starts with content type 20..23; anything
-	 * else as the first byte is a greeting or other text. */
-	if (!tw->got_first && !tw->established &&
-	    (buf[0] < REC_CCS || buf[0] > REC_APPDATA)) {
-		tw->got_first = true;
-		tw->plain = true;
-		k = (size_t)n < TLSWRAP_PLAIN_MAX ? (size_t)n :
-		    TLSWRAP_PLAIN_MAX;
-		memcpy(tw->plainbuf, buf, k);
-		tw->plainlen = k;
+	tls = tls_observe_in(tw->obs, buf, (size_t)n);
+	tlswrap_obs_events(tw);
+	if (!tls)
 		return tlswrap_plain_more(tw);
-	}
-	tw->got_first = true;
-	/* Also after the handshake: only record headers matter then (a
-	 * TLS 1.2 HelloRequest). */
-	tlswrap_scan(tw, 0, buf, (size_t)n);
 	return (int)n;
 }
 
@@ -1315,7 +780,7 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
 	tw->fd = fd;
 	tw->tr = tr;
 	tw->t0_us = t0_us;
-	tw->alert_desc = -1;
+	tw->obs = tls_observe_new();
 	tw->host = xstrdup(host != NULL ? host : "");
 	mbedtls_ssl_init(&tw->ssl);
 	mbedtls_x509_crt_init(&tw->fchain);
@@ -1363,8 +828,7 @@ tlswrap_free(struct tlswrap *tw)
 		return;
 	mbedtls_ssl_free(&tw->ssl);
 	mbedtls_x509_crt_free(&tw->fchain);
-	free(tw->certmsg);
-	free(tw->ch);
+	tls_observe_free(tw->obs);
 	free(tw->failure);
 	free(tw->vhost);
 	free(tw->host);
@@ -1384,9 +848,10 @@ static int
 tlswrap_last_alert(const struct tlswrap *tw)
 {
 	const mbedtls_ssl_context	*ssl = &tw->ssl;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
 
-	if (tw->alert_desc >= 0 && !tw->alert_hidden)
-		return tw->alert_desc;
+	if (seen->alert_desc >= 0 && !seen->alert_hidden)
+		return seen->alert_desc;
 	if (ssl->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
 	    ssl->MBEDTLS_PRIVATE(in_msg) != NULL &&
 	    ssl->MBEDTLS_PRIVATE(in_msglen) >= 2)
@@ -1431,8 +896,10 @@ tlswrap_name_merged(const mbedtls_x509_name *nm)
 static int
 tlswrap_last_alert(const struct tlswrap *tw)
 {
-	if (tw->alert_desc >= 0 && !tw->alert_hidden)
-		return tw->alert_desc;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
+
+	if (seen->alert_desc >= 0 && !seen->alert_hidden)
+		return seen->alert_desc;
 	return -1;
 }
 
@@ -1464,7 +931,8 @@ tlswrap_name_merged(const mbedtls_x509_name *nm)
 static bool
 tlswrap_cert_alert(const struct tlswrap *tw, int alert)
 {
-	return tw->cert_req && (alert == ALERT_HANDSHAKE_FAILURE ||
+	return tls_observe_get_seen(tw->obs)->cert_req &&
+	    (alert == ALERT_HANDSHAKE_FAILURE ||
 	    alert == ALERT_NO_CERTIFICATE || alert == ALERT_BAD_CERTIFICATE ||
 	    alert == ALERT_CERT_REQUIRED);
 }
@@ -1474,14 +942,15 @@ tlswrap_cert_alert(const struct tlswrap *tw, int alert)
 static char *
 tlswrap_too_large(const struct tlswrap *tw)
 {
-	char	*s;
-	size_t	 size = 0;
-	bool	 cert = false;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
+	char				*s;
+	size_t				 size = 0;
+	bool				 cert = false;
 
 	/* TLS 1.2: the message header went past in the clear. */
-	if (!tw->server_ccs && tw->hs.hdrlen == 4 && tw->hs.left > 0) {
-		size = tw->hs_len + 4;
-		cert = tw->hs_type == HS_CERTIFICATE;
+	if (!seen->server_ccs && seen->hs_partial) {
+		size = seen->hs_len + 4;
+		cert = seen->hs_type == HS_CERTIFICATE;
 	} else
 		size = tlswrap_pending_msg(tw, &cert);
 	if (size > MBEDTLS_SSL_IN_CONTENT_LEN)
@@ -1499,15 +968,16 @@ tlswrap_too_large(const struct tlswrap *tw)
 static char *
 tlswrap_words(struct tlswrap *tw, int ret)
 {
-	char		*s;
-	const char	*w;
-	int		 alert;
-	bool		 legacy_rec;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
+	char				*s;
+	const char			*w;
+	int				 alert;
+	bool				 legacy_rec;
 
-	if (tw->plain)
+	if (seen->plain)
 		return xstrdup("server sent plaintext instead of a TLS "
 		    "handshake (this port does not speak implicit TLS)");
-	legacy_rec = tlswrap_is_legacy(tw->first_ver);
+	legacy_rec = tls_observe_is_legacy(seen->first_ver);
 
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
@@ -1515,7 +985,7 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		if (tlswrap_cert_alert(tw, alert)) {
 			xasprintf(&s, "handshake alert: %s (the server "
 			    "requires a client certificate)",
-			    tlswrap_alert_words(alert));
+			    tls_observe_alert_words(alert));
 			return s;
 		}
 		if (alert == ALERT_PROTOCOL_VERSION) {
@@ -1532,17 +1002,18 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		if (alert < 0)
 			return xstrdup("handshake alert (description not "
 			    "readable)");
-		w = tlswrap_alert_words(alert);
+		w = tls_observe_alert_words(alert);
 		if (w == NULL)
 			xasprintf(&s, "handshake alert: unknown (%d)", alert);
 		else
 			xasprintf(&s, "handshake alert: %s", w);
 		return s;
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
-		if (tlswrap_is_legacy(tw->sh_version)) {
+		if (tls_observe_is_legacy(seen->sh_version)) {
 			tw->legacy = true;
 			xasprintf(&s, "protocol version not supported (server "
-			    "chose %s)", tlswrap_wire_version(tw->sh_version));
+			    "chose %s)",
+			    tls_observe_version_name(seen->sh_version));
 			return s;
 		}
 		if (legacy_rec)
@@ -1564,15 +1035,16 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		    strerror(tw->sys_errno));
 		return s;
 	case MBEDTLS_ERR_SSL_INVALID_RECORD:
-		if (tw->hs_split && tw->hs_split_len == 0)
+		if (seen->hs_split && seen->hs_split_len == 0)
 			return xstrdup("server sent an empty handshake record "
 			    "(RFC 8446 5.1 forbids them)");
-		if (tw->hs_split) {
+		if (seen->hs_split) {
 			xasprintf(&s, "server split a handshake message header "
 			    "across TLS records (a record of %zu byte%s); "
 			    "mbedTLS 3.6 reassembles fragmented messages only "
 			    "when the 4-byte header is in one record",
-			    tw->hs_split_len, tw->hs_split_len == 1 ? "" : "s");
+			    seen->hs_split_len,
+			    seen->hs_split_len == 1 ? "" : "s");
 			return s;
 		}
 		return xstrdup("server sent non-TLS data");
@@ -1622,15 +1094,14 @@ tlswrap_words(struct tlswrap *tw, int ret)
 }
 
 /* The certificates a failed handshake received, into fchain: what mbedTLS
- * parsed (TLS 1.3), else the Certificate message seen in the clear (TLS
- * 1.2; RFC 5246 7.4.2: a 3-byte list length, then a 3-byte length and the
- * DER of each). */
+ * parsed (TLS 1.3), else the Certificate message the observer saw in the
+ * clear (TLS 1.2). */
 static void
 tlswrap_keep_chain(struct tlswrap *tw)
 {
 	const mbedtls_x509_crt	*c;
-	const unsigned char	*b = tw->certmsg;
-	size_t			 n = tw->certmsg_len, i, len, end;
+	const unsigned char	*der;
+	size_t			 pos = 0, len;
 
 	if (tw->fchain_n > 0)
 		return;
@@ -1640,16 +1111,10 @@ tlswrap_keep_chain(struct tlswrap *tw)
 		    c->raw.len);
 		tw->fchain_n++;
 	}
-	if (tw->fchain_n > 0 || b == NULL || n < 3)
+	if (tw->fchain_n > 0)
 		return;
-	end = 3 + ((size_t)b[0] << 16 | (size_t)b[1] << 8 | b[2]);
-	if (end > n)
-		end = n;
-	for (i = 3; i + 3 <= end; i += 3 + len) {
-		len = (size_t)b[i] << 16 | (size_t)b[i + 1] << 8 | b[i + 2];
-		if (len > end - i - 3)
-			break;
-		(void)mbedtls_x509_crt_parse_der(&tw->fchain, b + i + 3, len);
+	while (tls_observe_next_cert(tw->obs, &pos, &der, &len)) {
+		(void)mbedtls_x509_crt_parse_der(&tw->fchain, der, len);
 		tw->fchain_n++;
 	}
 }
@@ -1670,7 +1135,8 @@ tlswrap_fail(struct tlswrap *tw, int ret)
 	tw->failure = tlswrap_words(tw, ret);
 	tw->error = ret;
 	tw->failed = true;
-	tw->at_eof = ret == MBEDTLS_ERR_SSL_CONN_EOF && !tw->plain;
+	tw->at_eof = ret == MBEDTLS_ERR_SSL_CONN_EOF &&
+	    !tls_observe_get_seen(tw->obs)->plain;
 	tlswrap_note(tw, TR_F_ERROR, "handshake failed: %s", tw->failure);
 	return tw->at_eof ? IO_EOF : IO_ERR;
 }
@@ -1964,22 +1430,29 @@ tlswrap_note_chain(struct tlswrap *tw, const mbedtls_x509_crt *crt)
 static void
 tlswrap_report_established(struct tlswrap *tw)
 {
-	char			 suite[80], info[512], words[160];
-	char			 lines[512], gname[32];
-	uint32_t		 flags;
-	size_t			 off;
-	char			*p, *line;
-	int			 n;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
+	char				 suite[80], info[512], words[160];
+	char				 lines[512], gname[48], sname[48];
+	uint32_t			 flags;
+	size_t				 off;
+	char				*p, *line;
+	int				 n;
 
 	tlswrap_iana_suite(mbedtls_ssl_get_ciphersuite(&tw->ssl), suite,
 	    sizeof suite);
-	if (tw->group != 0) {
-		tlswrap_group_name(tw->group, gname, sizeof gname);
-		tlswrap_note(tw, 0, "handshake done: %s, %s, group %s",
-		    mbedtls_ssl_get_version(&tw->ssl), suite, gname);
-	} else
-		tlswrap_note(tw, 0, "handshake done: %s, %s",
-		    mbedtls_ssl_get_version(&tw->ssl), suite);
+	gname[0] = sname[0] = '\0';
+	if (seen->group != 0) {
+		snprintf(gname, sizeof gname, ", group ");
+		tls_observe_group_name(seen->group, gname + 8,
+		    sizeof gname - 8);
+	}
+	if (seen->signature != 0) {
+		snprintf(sname, sizeof sname, ", signature ");
+		tls_observe_signature_name(seen->signature, sname + 12,
+		    sizeof sname - 12);
+	}
+	tlswrap_note(tw, 0, "handshake done: %s, %s%s%s",
+	    mbedtls_ssl_get_version(&tw->ssl), suite, gname, sname);
 
 	tlswrap_note_chain(tw, mbedtls_ssl_get_peer_cert(&tw->ssl));
 
@@ -2014,18 +1487,10 @@ static void
 tlswrap_on_established(struct tlswrap *tw)
 {
 	tw->established = true;
-	free(tw->ch);
-	tw->ch = NULL;
-	/* TLS 1.3: the client's second flight is Finished alone, or an
-	 * (empty) Certificate and Finished when the server sent a
-	 * CertificateRequest; mbedTLS writes one record per message. */
-	if (mbedtls_ssl_get_version_number(&tw->ssl) ==
-	    MBEDTLS_SSL_VERSION_TLS1_3 && tw->out_enc_hs >= 2 &&
-	    !tw->cert_req) {
-		tw->cert_req = true;
-		tlswrap_note(tw, 0, "server requested a client certificate; "
-		    "none sent");
-	}
+	/* mbedtls_ssl_protocol_version values are the wire versions. */
+	tls_observe_established(tw->obs,
+	    (unsigned)mbedtls_ssl_get_version_number(&tw->ssl));
+	tlswrap_obs_events(tw);
 	tlswrap_report_established(tw);
 }
 
@@ -2071,12 +1536,12 @@ tlswrap_data_fail(struct tlswrap *tw, int ret, const char *what)
 	int		 alert;
 
 	free(tw->failure);
-	if (tw->reneg) {
+	if (tls_observe_get_seen(tw->obs)->reneg) {
 		/* RFC 5246 7.4.1.1, RFC 5746: we never renegotiate (mbedTLS
 		 * answers no_renegotiation); say why the session ends. */
 		alert = ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ?
 		    tlswrap_last_alert(tw) : -1;
-		w = alert >= 0 ? tlswrap_alert_words(alert) : NULL;
+		w = alert >= 0 ? tls_observe_alert_words(alert) : NULL;
 		if (w != NULL)
 			xasprintf(&tw->failure, "server asked to renegotiate "
 			    "(TLS 1.2 HelloRequest after the handshake; "
@@ -2091,7 +1556,7 @@ tlswrap_data_fail(struct tlswrap *tw, int ret, const char *what)
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
 		alert = tlswrap_last_alert(tw);
-		w = alert >= 0 ? tlswrap_alert_words(alert) : NULL;
+		w = alert >= 0 ? tls_observe_alert_words(alert) : NULL;
 		if (w != NULL && tlswrap_cert_alert(tw, alert))
 			xasprintf(&tw->failure, "alert from server after the "
 			    "handshake: %s (the server requires a client "
@@ -2175,7 +1640,7 @@ tlswrap_data(struct tlswrap *tw, tlswrap_data_fn fn, const char *what,
 		}
 		/* A HelloRequest is absorbed by mbedTLS (WANT_READ); it is a
 		 * failure of its own, not a wait for a timeout. */
-		if (tw->reneg)
+		if (tls_observe_get_seen(tw->obs)->reneg)
 			return tlswrap_data_fail(tw, ret, what);
 		switch (ret) {
 		case MBEDTLS_ERR_SSL_WANT_READ:
@@ -2344,16 +1809,23 @@ void
 tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
     int64_t now)
 {
-	const mbedtls_x509_crt	*crt, *leaf;
-	size_t			 n;
-	uint32_t		 flags;
+	const struct tls_observe_seen	*seen = tls_observe_get_seen(tw->obs);
+	const mbedtls_x509_crt		*crt, *leaf;
+	size_t				 n;
+	uint32_t			 flags;
 
 	f->attempted = tw->attempted;
-	f->client_cert_requested = tw->cert_req;
-	f->legacy_suspected = tw->legacy;
-	f->server_spoke_tls = tw->got_first && !tw->plain;
-	if (tw->group != 0)
-		tlswrap_group_name(tw->group, f->group, sizeof f->group);
+	f->client_cert_requested = seen->cert_req;
+	f->legacy_suspected = tw->legacy || seen->legacy;
+	f->server_spoke_tls = seen->got_first && !seen->plain;
+	if (seen->group != 0)
+		tls_observe_group_name(seen->group, f->group,
+		    sizeof f->group);
+	/* TLS 1.2 only: the TLS 1.3 CertificateVerify is encrypted and
+	 * mbedTLS 3.6 has no getter for the scheme it checked. */
+	if (seen->signature != 0)
+		tls_observe_signature_name(seen->signature, f->signature,
+		    sizeof f->signature);
 	if (!tw->established) {
 		if (tw->failure != NULL)
 			f->failure = xstrdup(tw->failure);
@@ -2415,11 +1887,14 @@ tlswrap_get_failure(const struct tlswrap *tw)
 bool
 tlswrap_got_plaintext(const struct tlswrap *tw, const char **p, size_t *n)
 {
-	if (!tw->plain)
+	const unsigned char	*b;
+	size_t			 len;
+
+	if (!tls_observe_get_plain(tw->obs, &b, &len))
 		return false;
 	if (p != NULL)
-		*p = (const char *)tw->plainbuf;
+		*p = (const char *)b;
 	if (n != NULL)
-		*n = tw->plainlen;
+		*n = len;
 	return true;
 }
