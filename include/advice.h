@@ -118,6 +118,9 @@ struct advice_setting {
 						 * address */
 	bool			 relay;		/* SMTP port 25: server to
 						 * server; last resort only */
+	bool			 native;	/* the port is meant for this
+						 * security (465 SSL/TLS, 587
+						 * STARTTLS) */
 	enum advice_login	 login;		/* login offered there */
 	unsigned		 problems;	/* TLS_PROB_BIT() over all
 						 * addresses */

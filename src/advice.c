@@ -649,7 +649,9 @@ adv_popcount(unsigned v)
 }
 
 /* RFC 8314: verified implicit TLS, verified STARTTLS, TLS with problems,
- * plaintext; then a known login, fewer problems, the lower port. */
+ * plaintext; then a known login, fewer problems, the port meant for that
+ * security (587 STARTTLS before a 465 that wrongly speaks STARTTLS), the
+ * lower port. */
 static int
 adv_setting_cmp(const void *va, const void *vb)
 {
@@ -666,6 +668,8 @@ adv_setting_cmp(const void *va, const void *vb)
 	d = adv_popcount(a->problems) - adv_popcount(b->problems);
 	if (d != 0)
 		return d;
+	if (a->native != b->native)
+		return a->native ? -1 : 1;
 	return (int)a->port - (int)b->port;
 }
 
@@ -680,6 +684,7 @@ adv_setting_init(struct adv_build *b, const struct adv_group *g,
 	s->security = g->mode;
 	s->secure = g->secure;
 	s->relay = g->relay;
+	s->native = g->native == (int)g->mode;
 	s->login = g->login;
 	s->problems = g->mode == MODE_PLAIN ? 0 : g->problems;
 }

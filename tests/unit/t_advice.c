@@ -397,6 +397,38 @@ t_well_run(void)
 	done(&s);
 }
 
+/* Equal settings otherwise, the port meant for the security wins over
+ * the lower port: 587 STARTTLS before a 465 that wrongly speaks plain SMTP
+ * with STARTTLS (the "bad" lab of tests/real). */
+static void
+t_native_first(void)
+{
+	struct cellset			 s;
+	const struct advice_host	*h;
+	struct probe_facts		*p;
+	const char			*host = "mail.example.net";
+	const char			*ip = "192.0.2.7";
+	uint16_t			 port[] = { 465, 587 };
+	size_t				 i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < 2; i++) {
+		p = ok_tls(&s, host, ip, port[i], MODE_STARTTLS);
+		p->tls.verified = false;
+		p->tls.problems = TLS_PROB_BIT(TLS_PROB_HOSTNAME_MISMATCH);
+		p = add(&s, host, ip, port[i], MODE_PLAIN, ST_OK);
+		careful_before(p, port[i]);
+		add(&s, host, ip, port[i], MODE_TLS, ST_WRONG_MODE);
+	}
+	h = run(&s);
+	is_best(h, ADVICE_SMTP, 587, MODE_STARTTLS, false, "native first");
+	tap_ok(h->rec[ADVICE_SMTP].n == 2 &&
+	    h->rec[ADVICE_SMTP].v[1].port == 465 &&
+	    !h->rec[ADVICE_SMTP].v[1].native && h->rec[ADVICE_SMTP].v[0].native,
+	    "native first: 465 STARTTLS is the alternative, not meant for it");
+	done(&s);
+}
+
 static void
 t_legacy(void)
 {
@@ -1376,6 +1408,7 @@ main(void)
 {
 	t_well_run();
 	t_legacy();
+	t_native_first();
 	t_misconfigured();
 	t_check_classic();
 	t_check_mismatches();
