@@ -112,8 +112,9 @@ try:
     tap.ok(term.wait_text("21/21 done", 40), "without --ca-file: all 21 "
            "cells finish", term.text())
     term.settle()
-    rows = [r for r in term.screen.display if " submission " in r or
-            " imaps " in r]
+    rows = [r for r in term.screen.display
+            if re.match(r"^ ?(?:(SMTP|POP3|IMAP) +)?\d+ (submission|imaps) ",
+                        r)]
     tap.ok(len(rows) == 2 and all(cell_uncut(r, "!", "untrusted")
                                   for r in rows),
            "an unknown CA: '! untrusted' uncut at 80 columns",
