@@ -774,7 +774,8 @@ static void
 oa_text_finding(struct oa_text *t, const struct advice_finding *f)
 {
 	char	*head, *names, *name;
-	size_t	 i, off = 0, n;
+	size_t	 i, off = 0, n, size;
+	int	 w;
 
 	xasprintf(&head, "    %s %s:", advice_severity_name(f->severity),
 	    advice_finding_name(f->id));
@@ -782,13 +783,17 @@ oa_text_finding(struct oa_text *t, const struct advice_finding *f)
 	free(head);
 	if (f->names.n > 0) {
 		n = f->names.n < OA_NAMES_MAX ? f->names.n : OA_NAMES_MAX;
-		names = xcalloc(n, OA_NAME_MAX * 4 + 2);
+		size = n * (OA_NAME_MAX + 64);
+		names = xcalloc(1, size);
 		for (i = 0; i < n; i++) {
 			name = sanitize_dup(f->names.v[i].p, f->names.v[i].n,
 			    t->san | SAN_TAB_SPACE, OA_NAME_MAX);
-			off += (size_t)sprintf(names + off, "%s%s",
+			w = snprintf(names + off, size - off, "%s%s",
 			    i > 0 ? ", " : "", name);
 			free(name);
+			if (w < 0 || (size_t)w >= size - off)
+				break;
+			off += (size_t)w;
 		}
 		oa_wrap(t, "      names in the certificate:", names, 8);
 		free(names);
