@@ -34,6 +34,7 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>	/* MBEDTLS_ERR_NET_* codes only */
 #include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
@@ -150,10 +151,8 @@ tlswrap_note(struct tlswrap *tw, int flags, const char *fmt, ...)
 	if (tw->tr == NULL)
 		return;
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	n = xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
 	transcript_add(tw->tr, tlswrap_t(tw), TR_TLS, TR_SEC_NONE, flags, s,
 	    (size_t)n);
 	free(s);
@@ -175,43 +174,110 @@ static void
 tlswrap_set_err(char **err, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
 
 	if (err == NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup("TLS configuration failed.");
+	(void)xvasprintf(err, fmt, ap);
 	va_end(ap);
-	*err = s;
 }
 
 /* Configuration. */
+
+/* Why a CA file or directory gave no certificate, in our words (never
+ * the library's "X509 - The CRT/CRL/CSR format is invalid"): ret is what
+ * mbedtls_x509_crt_parse_file() or _path() returned.  An mbedTLS code is
+ * a high-level part (PEM, X509, PK) plus a low-level one (ASN.1,
+ * base64). */
+static void
+tlswrap_ca_err(char **err, const char *name, bool dir, int ret)
+{
+	static const struct {
+		int		 code;
+		const char	*part;
+	} parts[] = {
+		{ MBEDTLS_ERR_X509_INVALID_VERSION, "its version" },
+		{ MBEDTLS_ERR_X509_INVALID_SERIAL, "its serial number" },
+		{ MBEDTLS_ERR_X509_INVALID_ALG, "its algorithm" },
+		{ MBEDTLS_ERR_X509_INVALID_NAME, "a name" },
+		{ MBEDTLS_ERR_X509_INVALID_DATE, "a date" },
+		{ MBEDTLS_ERR_X509_INVALID_SIGNATURE, "its signature" },
+		{ MBEDTLS_ERR_X509_INVALID_EXTENSIONS, "an extension" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_VERSION, "its version" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG, "its signature "
+		    "algorithm" },
+		{ MBEDTLS_ERR_X509_SIG_MISMATCH, "its signature algorithm" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_OID, "an unknown object "
+		    "identifier" },
+		{ MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE, "a feature this "
+		    "build lacks" }
+	};
+	const char	*opt = dir ? "--ca-path" : "--ca-file";
+	int		 high = ret < 0 ? -(-ret & 0xff80) : 0;
+	int		 low = ret < 0 ? -(-ret & 0x007f) : 0;
+	size_t		 i;
+
+	if (ret >= 0 || high == MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT ||
+	    high == MBEDTLS_ERR_X509_INVALID_FORMAT || (high == 0 &&
+	    low != MBEDTLS_ERR_ASN1_ALLOC_FAILED)) {
+		tlswrap_set_err(err, "%s %s: no certificate could be read%s "
+		    "(not PEM or DER)", opt, name, dir ? " from its files" :
+		    "");
+		return;
+	}
+	if (high == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+	    high == MBEDTLS_ERR_PEM_ALLOC_FAILED ||
+	    high == MBEDTLS_ERR_PK_ALLOC_FAILED ||
+	    low == MBEDTLS_ERR_ASN1_ALLOC_FAILED) {
+		tlswrap_set_err(err, "%s %s: out of memory reading the "
+		    "certificates", opt, name);
+		return;
+	}
+	if (high == MBEDTLS_ERR_X509_FILE_IO_ERROR ||
+	    high == MBEDTLS_ERR_PK_FILE_IO_ERROR) {
+		tlswrap_set_err(err, "%s %s: cannot be read", opt, name);
+		return;
+	}
+	if (high == MBEDTLS_ERR_PEM_INVALID_DATA) {
+		tlswrap_set_err(err, "%s %s: a PEM certificate block is "
+		    "damaged (not valid base64, or cut short)", opt, name);
+		return;
+	}
+	if (high <= MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT &&
+	    high >= MBEDTLS_ERR_PEM_BAD_INPUT_DATA) {
+		tlswrap_set_err(err, "%s %s: a PEM block cannot be read "
+		    "(encrypted or malformed)", opt, name);
+		return;
+	}
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (parts[i].code == high) {
+			tlswrap_set_err(err, "%s %s: a certificate cannot be "
+			    "parsed (%s is malformed or unsupported)", opt,
+			    name, parts[i].part);
+			return;
+		}
+	}
+	tlswrap_set_err(err, "%s %s: no certificate could be read (mbedTLS "
+	    "error -0x%04x)", opt, name, (unsigned)-ret);
+}
 
 /* Add the certificates of a CA file (dir false) or directory (dir true);
  * fine if at least one parses. */
 static int
 tlswrap_load(mbedtls_x509_crt *ca, const char *name, bool dir, char **err)
 {
-	const char	*what = dir ? "directory" : "file";
-	char		 ebuf[128];
-	int		 ret;
+	int	ret;
 
 	if (access(name, dir ? R_OK | X_OK : R_OK) != 0) {
-		tlswrap_set_err(err, "cannot read CA %s %s: %s.", what, name,
-		    strerror(errno));
+		tlswrap_set_err(err, "%s %s: %s", dir ? "--ca-path" :
+		    "--ca-file", name, strerror(errno));
 		return -1;
 	}
 	/* > 0: that many certificates did not parse. */
 	ret = dir ? mbedtls_x509_crt_parse_path(ca, name) :
 	    mbedtls_x509_crt_parse_file(ca, name);
 	if (ret < 0 || ca->version == 0) {
-		if (ret < 0)
-			tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		else
-			snprintf(ebuf, sizeof ebuf, "no certificate parsed");
-		tlswrap_set_err(err, "cannot read CA %s %s: %s.", what, name,
-		    ebuf);
+		tlswrap_ca_err(err, name, dir, ret);
 		return -1;
 	}
 	return 0;

@@ -163,10 +163,8 @@ transcript_addf(struct transcript *t, uint64_t t_us, enum tr_dir dir,
 		return;
 	}
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	n = xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		fatalx("out of memory (formatting)");
 	if (!tr_admit(t, t_us, (size_t)n)) {
 		free(s);
 		return;

@@ -116,7 +116,8 @@ fi
 bad "--ca-file empty" "is empty" --ca-file "$tmp/empty" 127.0.0.1
 bad "--ca-file garbage" "holds no certificate" \
     --ca-file "$tmp/garbage" 127.0.0.1
-bad "--ca-file with a broken PEM block" "cannot read CA file" \
+bad "--ca-file with a broken PEM block" \
+    "a PEM certificate block is damaged" \
     --ca-file "$tmp/badpem" 127.0.0.1
 bad "--ca-file ''" "wants a file name" --ca-file= 127.0.0.1
 bad "--ca-path FILE" "is a file; use --ca-file" \

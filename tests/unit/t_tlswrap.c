@@ -629,6 +629,27 @@ srv_up(int i)
 	return false;
 }
 
+/* A file of content (a directory when NULL) in tmpdir; its path. */
+static const char *
+ca_garbage(const char *name, const char *content)
+{
+	static char	 path[600];
+	FILE		*f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	if (content == NULL) {
+		if (mkdir(path, 0700) != 0)
+			tap_diag("cannot make %s", path);
+		return path;
+	}
+	f = fopen(path, "w");
+	if (f == NULL || fputs(content, f) == EOF)
+		tap_diag("cannot write %s", path);
+	if (f != NULL)
+		fclose(f);
+	return path;
+}
+
 static void
 test_config(void)
 {
@@ -638,14 +659,48 @@ test_config(void)
 	snprintf(path, sizeof path, "%s/missing.pem", tmpdir);
 	cfg = tlswrap_config_new(path, NULL, &err);
 	tap_ok(cfg == NULL && err != NULL &&
-	    strncmp(err, "cannot read CA file ", 20) == 0,
+	    strncmp(err, "--ca-file ", 10) == 0 &&
+	    strstr(err, "missing.pem: No such file or directory") != NULL,
 	    "missing CA file: NULL and one sentence (%s)", nz(err));
 	free(err);
 	err = NULL;
 	snprintf(path, sizeof path, "%s/gen.log", tmpdir);
 	cfg = tlswrap_config_new(path, NULL, &err);
-	tap_ok(cfg == NULL && err != NULL, "CA file without certificates "
-	    "rejected (%s)", nz(err));
+	tap_ok(cfg == NULL && err != NULL &&
+	    strstr(err, "gen.log: no certificate could be read (not PEM or "
+	    "DER)") != NULL, "CA file without certificates rejected (%s)",
+	    nz(err));
+	free(err);
+	err = NULL;
+	/* In our words, never mbedTLS's ("X509 - ...", "PEM - ..."). */
+	cfg = tlswrap_config_new(ca_garbage("badpem.pem", "-----BEGIN "
+	    "CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----"
+	    "\n"), NULL, &err);
+	tap_ok(cfg == NULL && err != NULL && strstr(err, "badpem.pem: a PEM "
+	    "certificate block is damaged (not valid base64, or cut short)")
+	    != NULL, "CA file with a broken PEM block (%s)", nz(err));
+	free(err);
+	err = NULL;
+	cfg = tlswrap_config_new(ca_garbage("bad.der", "\x30\x82\x01\x05"
+	    "garbage"), NULL, &err);
+	tap_ok(cfg == NULL && err != NULL && strstr(err, "bad.der: no "
+	    "certificate could be read (not PEM or DER)") != NULL &&
+	    strstr(err, "X509") == NULL, "CA file of broken DER (%s)",
+	    nz(err));
+	free(err);
+	err = NULL;
+	snprintf(path, sizeof path, "%s/ca.key", tmpdir);
+	cfg = tlswrap_config_new(path, NULL, &err);
+	tap_ok(cfg == NULL && err != NULL && strstr(err, "ca.key: no "
+	    "certificate could be read (not PEM or DER)") != NULL,
+	    "CA file holding only a key (%s)", nz(err));
+	free(err);
+	err = NULL;
+	cfg = tlswrap_config_new(NULL, ca_garbage("emptydir", NULL), &err);
+	tap_ok(cfg == NULL && err != NULL && strncmp(err, "--ca-path ", 10)
+	    == 0 && strstr(err, "emptydir: no certificate could be read "
+	    "from its files") != NULL, "CA directory without certificates "
+	    "(%s)", nz(err));
 	free(err);
 	err = NULL;
 	cfg = tlswrap_config_new(NULL, tmpdir, &err);
@@ -677,7 +732,7 @@ test_good(struct tlswrap_config *cfg)
 	int64_t			 now = (int64_t)time(NULL);
 
 	if (!srv_up(SV_GOOD)) {
-		tap_skip(16, "no server");
+		tap_skip(17, "no server");
 		return;
 	}
 	sess_start(&x, cfg, servers[SV_GOOD].port, HOST, NULL);
@@ -693,6 +748,10 @@ test_good(struct tlswrap_config *cfg)
 	    strchr(f->cipher, '-') == NULL, "good: IANA suite name %s",
 	    f->cipher);
 	tap_ok(f->group[0] != '\0', "good: group %s", f->group);
+	/* TLS 1.3 signs in the encrypted CertificateVerify. */
+	tap_ok(strcmp(f->version, "TLSv1.3") != 0 || f->signature[0] == '\0',
+	    "good: no signature scheme claimed for TLS 1.3 (%s)",
+	    f->signature);
 	tap_ok(f->chain_len == 2 && f->chain_sent == 2,
 	    "good: chain of 2 (%zu/%zu)", f->chain_len, f->chain_sent);
 	c = &f->chain[0];
@@ -1238,10 +1297,16 @@ test_reneg(struct tlswrap_config *cfg)
 	const char		*w;
 
 	if (!srv_up(SV_TLS12)) {
-		tap_skip(2, "no server");
+		tap_skip(3, "no server");
 		return;
 	}
 	sess_start(&x, cfg, servers[SV_TLS12].port, HOST, NULL);
+	/* An ECDSA key: the ServerKeyExchange says which scheme signed. */
+	tap_ok(x.hs == IO_DONE && strcmp(x.pf.tls.signature,
+	    "ecdsa_secp256r1_sha256") == 0 && tr_find(x.tr, TR_TLS,
+	    ", signature ecdsa_secp256r1_sha256") != NULL,
+	    "TLS 1.2 ECDSA: signature scheme %s", x.pf.tls.signature) ||
+	    (tr_dump(x.tr), 0);
 	/* s_server's "r" sends a HelloRequest (RFC 5246 7.4.1.1). */
 	if (write(servers[SV_TLS12].in, "r\n", 2) != 2)
 		tap_diag("cannot feed s_server");
