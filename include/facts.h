@@ -148,6 +148,19 @@ struct tls_facts {
 					    * records (even if it failed) */
 };
 
+/* The phase timings, one table that JSON, the text report and the screen
+ * all read [mtr data_fields]: field, JSON key under timing_ms, text-report
+ * name, screen label. */
+#define PROBE_TIMINGS(X)						\
+	X(connect_us, "connect", "connect", "connect")			\
+	X(tls_us, "tls", "tls", "TLS")					\
+	X(greeting_us, "greeting", "greeting", "greeting")		\
+	X(capa_us, "capabilities", "capa", "caps")			\
+	X(starttls_us, "starttls", "starttls", "STARTTLS")		\
+	X(tls_upgrade_us, "tls_upgrade", "upgrade", "TLS upgrade")	\
+	X(capa_tls_us, "capabilities_tls", "capa_tls", "caps (TLS)")	\
+	X(total_us, "total", "total", "total")
+
 /* Phase timings in microseconds; -1 when the phase was not reached. */
 struct probe_timing {
 	int64_t	 connect_us;	/* TCP connect */
@@ -203,6 +216,18 @@ const char	*facts_status_words(enum probe_status);	/* "wrong mode" */
 const char	*facts_state_name(enum probe_state);	/* "greeting" */
 const char	*facts_problem_name(enum tls_problem);	/* "expired" */
 const char	*facts_problem_words(enum tls_problem);	/* "expired" */
+
+/* One row of PROBE_TIMINGS. */
+struct facts_timing {
+	const char	*json;		/* key under timing_ms */
+	const char	*text;		/* name in the text report */
+	const char	*label;		/* label on the screen */
+	size_t		 off;		/* offset in struct probe_timing */
+};
+extern const struct facts_timing facts_timings[];	/* PROBE_TIMINGS */
+extern const size_t facts_ntimings;
+/* The value of row i of facts_timings for t (-1: not reached). */
+int64_t		 facts_timing_get(const struct probe_timing *, size_t i);
 
 /* Storage helpers for the engine. */
 void		 mstr_set(struct mstr *, const void *, size_t);

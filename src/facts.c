@@ -9,6 +9,7 @@
 #include "facts.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -107,6 +108,25 @@ const char *
 facts_problem_name(enum tls_problem p)
 {
 	return p < TLS_PROB_LAST ? problem_names[p] : "?";
+}
+
+const struct facts_timing facts_timings[] = {
+#define X(f, json, text, label)						\
+	{ json, text, label, offsetof(struct probe_timing, f) },
+	PROBE_TIMINGS(X)
+#undef X
+};
+const size_t facts_ntimings = sizeof facts_timings / sizeof facts_timings[0];
+
+int64_t
+facts_timing_get(const struct probe_timing *t, size_t i)
+{
+	int64_t	v;
+
+	if (i >= facts_ntimings)
+		return -1;
+	memcpy(&v, (const char *)t + facts_timings[i].off, sizeof v);
+	return v;
 }
 
 const char *

@@ -306,16 +306,12 @@ oj_tls(struct oj *o, const struct tls_facts *t)
 static void
 oj_timing(struct oj *o, const struct probe_timing *t)
 {
+	size_t	i;
+
 	oj_key(o, "timing_ms");
 	oj_open(o, '{');
-	oj_ms(o, "connect", t->connect_us);
-	oj_ms(o, "tls", t->tls_us);
-	oj_ms(o, "greeting", t->greeting_us);
-	oj_ms(o, "capabilities", t->capa_us);
-	oj_ms(o, "starttls", t->starttls_us);
-	oj_ms(o, "tls_upgrade", t->tls_upgrade_us);
-	oj_ms(o, "capabilities_tls", t->capa_tls_us);
-	oj_ms(o, "total", t->total_us);
+	for (i = 0; i < facts_ntimings; i++)
+		oj_ms(o, facts_timings[i].json, facts_timing_get(t, i));
 	oj_close(o, '}');
 }
 

@@ -376,16 +376,12 @@ ot_timing_one(struct ot *o, const char *name, int64_t us, bool *first)
 static void
 ot_timing(struct ot *o, const struct probe_timing *t)
 {
+	size_t	i;
 	bool	first = true;
 
-	ot_timing_one(o, "connect", t->connect_us, &first);
-	ot_timing_one(o, "tls", t->tls_us, &first);
-	ot_timing_one(o, "greeting", t->greeting_us, &first);
-	ot_timing_one(o, "capa", t->capa_us, &first);
-	ot_timing_one(o, "starttls", t->starttls_us, &first);
-	ot_timing_one(o, "upgrade", t->tls_upgrade_us, &first);
-	ot_timing_one(o, "capa_tls", t->capa_tls_us, &first);
-	ot_timing_one(o, "total", t->total_us, &first);
+	for (i = 0; i < facts_ntimings; i++)
+		ot_timing_one(o, facts_timings[i].text, facts_timing_get(t, i),
+		    &first);
 	if (!first)
 		fputc('\n', o->fp);
 }

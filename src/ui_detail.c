@@ -138,7 +138,7 @@ ui_detail_body(struct ui *ui, int y, int x, int h, int w)
 	const char			*g, *e;
 	char				 word[64], t[32];
 	unsigned			 ta;
-	size_t				 n;
+	size_t				 n, i;
 	int				 nl;
 
 	if (h <= 0 || w <= 0)
@@ -298,14 +298,9 @@ ui_detail_body(struct ui *ui, int y, int x, int h, int w)
 	}
 
 	ui_doc_label(&d, "Timing");
-	ui_doc_timing(&d, "connect", f->timing.connect_us);
-	ui_doc_timing(&d, "TLS", f->timing.tls_us);
-	ui_doc_timing(&d, "greeting", f->timing.greeting_us);
-	ui_doc_timing(&d, "caps", f->timing.capa_us);
-	ui_doc_timing(&d, "STARTTLS", f->timing.starttls_us);
-	ui_doc_timing(&d, "TLS upgrade", f->timing.tls_upgrade_us);
-	ui_doc_timing(&d, "caps (TLS)", f->timing.capa_tls_us);
-	ui_doc_timing(&d, "total", f->timing.total_us);
+	for (i = 0; i < facts_ntimings; i++)
+		ui_doc_timing(&d, facts_timings[i].label,
+		    facts_timing_get(&f->timing, i));
 	ui_doc_end_line(&d);
 
 	if (hi != NULL && (hi->runs > 1 || ui->watch))
