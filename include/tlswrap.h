@@ -70,4 +70,110 @@ const char		*tlswrap_get_failure(const struct tlswrap *);
 bool			 tlswrap_got_plaintext(const struct tlswrap *,
 			    const char **p, size_t *n);
 
+/*
+ * Server side (built-in lab servers).  Implemented by L1, used by the lab
+ * servers (L2); every mbedTLS call stays in tlswrap.c.  Nothing is read
+ * from disk: the PKI is made at start-up with mbedTLS's writing functions.
+ * Keys are made once per process and reused (RSA generation is slow).
+ *
+ * A server session is a struct tlswrap like a client one:
+ * tlswrap_handshake(), tlswrap_read(), tlswrap_write(),
+ * tlswrap_close_notify() and tlswrap_free() work on both sides.  The
+ * misbehaviours of the configuration act inside them: ALERT_MID_HANDSHAKE
+ * makes tlswrap_handshake() send the alert after the ClientHello and
+ * return IO_ERR; CLOSE_NO_NOTIFY makes tlswrap_close_notify() send
+ * nothing (the caller then closes the fd as usual); DATA_AFTER_NOTIFY
+ * makes it send close_notify and then one more application record.
+ */
+struct tlswrap_pki;
+struct tlswrap_cred;
+struct tlswrap_srv_config;
+
+enum tlswrap_key {
+	TLSWRAP_KEY_ECDSA = 0,		/* ECDSA P-256 (the default) */
+	TLSWRAP_KEY_RSA			/* RSA 2048 */
+};
+
+enum tlswrap_cred_kind {
+	TLSWRAP_CRED_GOOD = 0,		/* leaf <- intermediate <- demo root;
+					 * leaf and intermediate sent */
+	TLSWRAP_CRED_EXPIRED,		/* as GOOD, notAfter in the past */
+	TLSWRAP_CRED_NOT_YET_VALID,	/* as GOOD, notBefore in the future */
+	TLSWRAP_CRED_WRONG_NAME,	/* as GOOD, but the SAN (and CN) is
+					 * "wrong-name.invalid", never one of
+					 * names */
+	TLSWRAP_CRED_SELF_SIGNED,	/* leaf signed by its own key */
+	TLSWRAP_CRED_MISSING_INTERMEDIATE, /* as GOOD, only the leaf sent */
+	TLSWRAP_CRED_UNTRUSTED_ROOT	/* leaf <- the unrelated root; leaf
+					 * sent */
+};
+
+struct tlswrap_cred_spec {
+	const char *const	*names;	/* DNS SANs, NULL-terminated; the
+					 * first is also the CN.  NULL or
+					 * empty: "localhost" */
+	enum tlswrap_cred_kind	 kind;
+	enum tlswrap_key	 key;
+	int			 days;	/* validity; 0: 365 */
+};
+
+enum tlswrap_sig {
+	TLSWRAP_SIG_DEFAULT = 0,	/* mbedTLS's list */
+	TLSWRAP_SIG_RSA_PSS,		/* TLS 1.2: rsa_pss_rsae_* only */
+	TLSWRAP_SIG_PKCS1		/* TLS 1.2: rsa_pkcs1_* only */
+};
+
+enum tlswrap_misbehave {
+	TLSWRAP_MIS_NONE = 0,
+	TLSWRAP_MIS_ALERT_MID_HANDSHAKE, /* fatal alert after ClientHello */
+	TLSWRAP_MIS_CLOSE_NO_NOTIFY,	/* close without close_notify */
+	TLSWRAP_MIS_DATA_AFTER_NOTIFY	/* close_notify, then more data */
+};
+
+struct tlswrap_srv_opts {
+	int			 tls_min;	/* 12 or 13; 0: 12 */
+	int			 tls_max;	/* 12 or 13; 0: 13 */
+	enum tlswrap_sig	 sig;		/* TLS 1.2 signature schemes */
+	bool			 request_client_cert; /* optional, with the
+						 * demo root as CA list */
+	int			 tickets;	/* TLS 1.3 NewSessionTickets
+						 * after the handshake, 0..8 */
+	enum tlswrap_misbehave	 misbehave;
+	int			 alert;		/* ALERT_MID_HANDSHAKE: the
+						 * description; 0: 40,
+						 * handshake_failure */
+	const char		*after_notify;	/* DATA_AFTER_NOTIFY: bytes
+						 * sent; NULL: a fixed line */
+};
+
+/* Demo root CA, an intermediate CA signed by it, an unrelated root. */
+struct tlswrap_pki	*tlswrap_pki_new(char **err);
+void			 tlswrap_pki_free(struct tlswrap_pki *);
+/* The demo root in PEM (borrowed, NUL-terminated), for the client to
+ * trust with tlswrap_config_new_pem(). */
+const char		*tlswrap_pki_ca_pem(const struct tlswrap_pki *);
+
+/* A certificate and its key, with the chain the kind sends.  The pki
+ * must outlive it. */
+struct tlswrap_cred	*tlswrap_cred_new(struct tlswrap_pki *,
+			    const struct tlswrap_cred_spec *, char **err);
+void			 tlswrap_cred_free(struct tlswrap_cred *);
+/* The leaf in PEM (borrowed), for tests and for showing. */
+const char		*tlswrap_cred_pem(const struct tlswrap_cred *);
+
+/* opts may be NULL (defaults).  The cred must outlive the config. */
+struct tlswrap_srv_config *tlswrap_srv_config_new(const struct tlswrap_cred *,
+			    const struct tlswrap_srv_opts *, char **err);
+void			 tlswrap_srv_config_free(struct tlswrap_srv_config *);
+
+/* A server session on an accepted non-blocking fd (not owned).  tr may be
+ * NULL; its lines are written from the server's side. */
+struct tlswrap		*tlswrap_srv_new(struct tlswrap_srv_config *, int fd,
+			    struct transcript *tr, uint64_t t0_us);
+
+/* A client configuration that trusts the CA certificates in ca_pem only
+ * (never the system store), otherwise as tlswrap_config_new(). */
+struct tlswrap_config	*tlswrap_config_new_pem(const char *ca_pem,
+			    char **err);
+
 #endif
