@@ -2,6 +2,7 @@
 #ifndef mailports_OPTS_H
 #define mailports_OPTS_H
 
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,12 +37,23 @@ struct opts {
 	struct run_config	 run;		/* engine settings */
 	char			 ehlo[256];	/* our EHLO name */
 	struct out_advice_opts	 advice;	/* --setting, --check */
+	bool			 demo;		/* --demo */
+	const char		*lab;		/* --lab NAME[:SERVICE] */
+	struct sockaddr_storage	 listen;	/* --listen ADDR:PORT */
+	socklen_t		 listen_len;	/* its length, 0: not given */
+	char			**own_hosts;	/* hosts set by opts_targets() */
 };
 
 /* Parse argv into o.  Returns 0 to go on, 1 when --help/--version was
  * printed (exit 0), -1 after printing a one-line error (exit 2). */
 int	opts_parse(struct opts *, int argc, char **argv);
 void	opts_free(struct opts *);
+/* --demo: the hosts, rows and name map that the demo chose (owned by o
+ * from now on, see lab_demo_targets()); binds --setting to the rows.
+ * Returns 0, or -1 after printing a one-line error. */
+int	opts_targets(struct opts *, char **hosts, size_t nhosts,
+	    struct port_row *rows, size_t nrows, struct resolve_override *ov,
+	    size_t nov);
 void	opts_usage(FILE *);
 
 #endif

@@ -26,6 +26,8 @@ struct run_config {
 	size_t			 noverrides;	/* number of overrides */
 	const char		*ca_file;	/* --ca-file or NULL */
 	const char		*ca_path;	/* --ca-path or NULL */
+	const char		*ca_pem;	/* trust only these PEM CAs
+						 * (--demo), or NULL */
 	struct probe_limits	 limits;	/* deadlines and caps */
 	unsigned		 jobs;		/* connections per address */
 	unsigned		 per_port;	/* connections per port */

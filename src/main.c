@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "lab_cli.h"
+#include "lab_demo.h"
 #include "log.h"
 #include "opts.h"
 #include "out_check.h"
@@ -154,6 +156,7 @@ main(int argc, char **argv)
 	struct opts	 o;
 	struct evloop	*ev;
 	struct run	*r;
+	struct lab_demo	*demo = NULL;
 	char		*err;
 	char		*safe;
 	int		 rc, status = 0, out_status = 0;
@@ -191,6 +194,13 @@ main(int argc, char **argv)
 			return out_check_unknown(stdout, "cannot open the log");
 		return 2;
 	}
+	if (o.lab != NULL) {
+		/* A built-in server in the foreground, no probes. */
+		status = lab_cli_serve(&o);
+		opts_free(&o);
+		log_close();
+		return status;
+	}
 	out_text_log_start();
 	tui = main_want_tui(&o);
 	if (tui && ui_check(&o, &err) == -1) {
@@ -200,6 +210,11 @@ main(int argc, char **argv)
 		tui = false;
 	}
 	ev = evloop_new();
+	if (o.demo && (demo = lab_cli_demo(ev, &o)) == NULL) {
+		evloop_free(ev);
+		opts_free(&o);
+		return 2;
+	}
 	r = run_new(ev, &o.run, &err);
 	if (r == NULL) {
 		/* It may quote a file name the user gave. */
@@ -208,6 +223,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "mailports: %s\n", safe);
 		free(safe);
 		free(err);
+		lab_demo_free(demo);
 		evloop_free(ev);
 		opts_free(&o);
 		if (out_check_wanted(argc, argv))
@@ -241,9 +257,12 @@ main(int argc, char **argv)
 		errno = 0;
 		if (o.output == OUT_JSON)
 			out_json(stdout, r);
-		else
+		else {
+			if (demo != NULL)
+				lab_cli_demo_preface(stdout, demo, &o);
 			out_text(stdout, r, o.verbose > 0,
 			    sanitize_locale_flags());
+		}
 		out_status = main_stdout_check("the report", stdout_closed);
 	}
 	fflush(stdout);
@@ -267,6 +286,7 @@ main(int argc, char **argv)
 	if (o.advice.check)
 		status = out_status == 0 ? check_status : OUT_CHECK_UNKNOWN;
 	run_free(r);
+	lab_demo_free(demo);
 	evloop_free(ev);
 	opts_free(&o);
 	log_close();

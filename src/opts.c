@@ -10,6 +10,7 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "dialect.h"
+#include "lab.h"
 #include "sanitize.h"
 #include "target.h"
 #include "tlswrap.h"
@@ -38,7 +40,7 @@ enum {
 	O_TEXT = 256, O_JSON, O_TUI, O_PORTS, O_MODES, O_RESOLVE, O_CAFILE,
 	O_CAPATH, O_TIMEOUT, O_CONNECT_TIMEOUT, O_STAGGER, O_PER_PORT, O_EHLO,
 	O_NOCOLOR, O_ASCII, O_EXIT_DONE, O_WATCH, O_NOMOUSE, O_SETTING, O_CHECK,
-	O_WARN_DAYS, O_CRIT_DAYS, O_EXPECT
+	O_WARN_DAYS, O_CRIT_DAYS, O_EXPECT, O_DEMO, O_LAB, O_LISTEN
 };
 
 struct opt_def {
@@ -94,6 +96,14 @@ static const struct opt_def opt_defs[] = {
 	{ "expect", O_EXPECT, "LIST",
 	    "--check: cells that must work, e.g. 993:tls,587:starttls "
 	    "(default: the best settings, secure)" },
+	{ "demo", O_DEMO, NULL,
+	    "probe three built-in demo providers on loopback (no network, "
+	    "no root)" },
+	{ "lab", O_LAB, "NAME",
+	    "run the built-in server NAME[:SERVICE] until Ctrl-C (good, "
+	    "legacy, broken, tls-...)" },
+	{ "listen", O_LISTEN, "ADDR:PORT",
+	    "--lab: where to listen (default 127.0.0.1, port 0: any free)" },
 	{ "no-color", O_NOCOLOR, NULL, "monochrome screen (also NO_COLOR)" },
 	{ "ascii", O_ASCII, NULL, "ASCII glyphs and lines only" },
 	{ "no-mouse", O_NOMOUSE, NULL,
@@ -114,6 +124,8 @@ opts_usage(FILE *fp)
 	char	left[40];
 
 	fprintf(fp, "usage: mailports [options] HOST...\n"
+	    "       mailports [options] --demo\n"
+	    "       mailports --lab NAME[:SERVICE] [--listen ADDR:PORT]\n"
 	    "Probe every mail port of HOST in every security mode at once "
 	    "and show\nwhich settings a mail program can use.\n\n");
 	for (i = 0; i < OPT_N; i++) {
@@ -362,6 +374,57 @@ opts_ehlo_default(char *buf, size_t size)
 	}
 }
 
+/* --lab NAME[:SERVICE]: one of the table, else the names that exist. */
+static int
+opts_lab(const char *name)
+{
+	const struct lab_port	*pt;
+	char			 list[1024];
+	size_t			 i, n = 0;
+
+	if (lab_personality_find(name, &pt) != NULL)
+		return 0;
+	list[0] = '\0';
+	for (i = 0; i < lab_personality_count(); i++)
+		n += (size_t)snprintf(list + n, n < sizeof list ?
+		    sizeof list - n : 0, "%s%s", i > 0 ? ", " : "",
+		    lab_personality_get(i)->name);
+	return opts_error("--lab: no server '%s' (NAME or NAME:SERVICE; "
+	    "NAME one of %s)", name, list);
+}
+
+/* --listen ADDR:PORT, [V6]:PORT, or PORT alone (on 127.0.0.1). */
+static int
+opts_listen(struct opts *o, const char *arg)
+{
+	char		*host, *colon;
+	unsigned	 port;
+	int		 rc = 0;
+
+	colon = strrchr(arg, ':');
+	if (colon != NULL && strchr(arg, ':') != colon && arg[0] != '[')
+		return opts_error("--listen %s: write an IPv6 address as "
+		    "[ADDR]:PORT", arg);
+	host = xstrdup(colon != NULL ? arg : "127.0.0.1");
+	if (colon != NULL)
+		host[colon - arg] = '\0';
+	if (opts_uint(colon != NULL ? colon + 1 : arg, "--listen", 0, 65535,
+	    &port) == -1)
+		rc = -1;
+	else if (target_parse_literal(host, &o->listen, &o->listen_len) ==
+	    -1)
+		rc = opts_error("--listen %s: '%s' is not an IP address", arg,
+		    host);
+	else if (o->listen.ss_family == AF_INET)
+		((struct sockaddr_in *)&o->listen)->sin_port =
+		    htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)&o->listen)->sin6_port =
+		    htons((uint16_t)port);
+	free(host);
+	return rc;
+}
+
 int
 opts_parse(struct opts *o, int argc, char **argv)
 {
@@ -514,6 +577,18 @@ opts_parse(struct opts *o, int argc, char **argv)
 				return c;
 			}
 			break;
+		case O_DEMO:
+			o->demo = true;
+			break;
+		case O_LAB:
+			if (opts_lab(optarg) == -1)
+				return -1;
+			o->lab = optarg;
+			break;
+		case O_LISTEN:
+			if (opts_listen(o, optarg) == -1)
+				return -1;
+			break;
 		case O_NOCOLOR:
 			o->no_color = true;
 			break;
@@ -549,25 +624,43 @@ opts_parse(struct opts *o, int argc, char **argv)
 			    argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return opts_error("no host given");
-	o->hosts = argv + optind;
-	o->nhosts = (size_t)(argc - optind);
-	for (i = 0; i < o->nhosts; i++) {
-		if (target_check_host(o->hosts[i], &err) == -1) {
-			c = opts_error("%s", err);
-			free(err);
-			return c;
-		}
+	if (o->lab != NULL && o->demo)
+		return opts_error("--lab and --demo do not go together");
+	if (o->listen_len > 0 && o->lab == NULL)
+		return opts_error("--listen is for --lab");
+	/* The lab server in the foreground needs nothing else. */
+	if (o->lab != NULL) {
+		if (optind < argc)
+			return opts_error("--lab takes no host");
+		if (o->listen_len == 0 && opts_listen(o, "127.0.0.1:0") == -1)
+			return -1;
+		return 0;
 	}
-	if (!have_ports)
-		target_default_rows(&o->rows, &o->nrows);
-	/* --setting and --expect ports are probed too; --check is text. */
-	if (out_advice_opts_finish(&o->advice, &o->rows, &o->nrows, &err) ==
-	    -1) {
-		c = opts_error("%s", err);
-		free(err);
-		return c;
+	if (o->demo && optind < argc)
+		return opts_error("--demo takes no host: it probes its own "
+		    "servers");
+	if (o->demo && (have_ports || o->noverrides > 0))
+		return opts_error("--demo chooses its own ports and "
+		    "addresses (no --ports or --resolve)");
+	if (!o->demo && optind >= argc)
+		return opts_error("no host given");
+	if (!o->demo) {
+		for (i = optind; i < (size_t)argc; i++) {
+			if (target_check_host(argv[i], &err) == -1) {
+				c = opts_error("%s", err);
+				free(err);
+				return c;
+			}
+		}
+		if (!have_ports)
+			target_default_rows(&o->rows, &o->nrows);
+		if (opts_targets(o, NULL, 0, o->rows, o->nrows,
+		    o->overrides, o->noverrides) == -1)
+			return -1;
+		o->hosts = argv + optind;
+		o->nhosts = (size_t)(argc - optind);
+		o->run.hosts = o->hosts;
+		o->run.nhosts = o->nhosts;
 	}
 	if (o->advice.check)
 		o->output = OUT_TEXT;
@@ -580,13 +673,47 @@ opts_parse(struct opts *o, int argc, char **argv)
 		    o->run.limits.step_us;
 	if (o->ehlo[0] == '\0')
 		opts_ehlo_default(o->ehlo, sizeof o->ehlo);
+	o->run.ehlo_name = o->ehlo;
+	return 0;
+}
+
+int
+opts_targets(struct opts *o, char **hosts, size_t nhosts,
+    struct port_row *rows, size_t nrows, struct resolve_override *ov,
+    size_t nov)
+{
+	char	*err;
+	int	 c;
+
+	if (hosts != NULL) {
+		o->own_hosts = hosts;
+		o->hosts = hosts;
+		o->nhosts = nhosts;
+	}
+	if (rows != o->rows)
+		free(o->rows);
+	o->rows = rows;
+	o->nrows = nrows;
+	if (ov != o->overrides) {
+		for (c = 0; (size_t)c < o->noverrides; c++)
+			free(o->overrides[c].host);
+		free(o->overrides);
+	}
+	o->overrides = ov;
+	o->noverrides = nov;
+	/* --setting and --expect ports are probed too; --check is text. */
+	if (out_advice_opts_finish(&o->advice, &o->rows, &o->nrows, &err) ==
+	    -1) {
+		c = opts_error("%s", err);
+		free(err);
+		return c;
+	}
 	o->run.hosts = o->hosts;
 	o->run.nhosts = o->nhosts;
 	o->run.rows = o->rows;
 	o->run.nrows = o->nrows;
 	o->run.overrides = o->overrides;
 	o->run.noverrides = o->noverrides;
-	o->run.ehlo_name = o->ehlo;
 	return 0;
 }
 
@@ -599,5 +726,8 @@ opts_free(struct opts *o)
 		free(o->overrides[i].host);
 	free(o->overrides);
 	free(o->rows);
+	for (i = 0; o->own_hosts != NULL && i < o->nhosts; i++)
+		free(o->own_hosts[i]);
+	free(o->own_hosts);
 	out_advice_opts_free(&o->advice);
 }
