@@ -105,7 +105,8 @@ enum tlswrap_cred_kind {
 	TLSWRAP_CRED_SELF_SIGNED,	/* leaf signed by its own key */
 	TLSWRAP_CRED_MISSING_INTERMEDIATE, /* as GOOD, only the leaf sent */
 	TLSWRAP_CRED_UNTRUSTED_ROOT	/* leaf <- the unrelated root; leaf
-					 * sent */
+					 * and that root sent (a private CA,
+					 * not a missing intermediate) */
 };
 
 struct tlswrap_cred_spec {
@@ -132,8 +133,11 @@ enum tlswrap_misbehave {
 
 struct tlswrap_srv_opts {
 	int			 tls_min;	/* 12 or 13; 0: 12 */
-	int			 tls_max;	/* 12 or 13; 0: 13 */
-	enum tlswrap_sig	 sig;		/* TLS 1.2 signature schemes */
+	int			 tls_max;	/* 12 or 13; 0: 13, or 12
+						 * when sig is set */
+	enum tlswrap_sig	 sig;		/* TLS 1.2 signature schemes;
+						 * not DEFAULT: TLS 1.2 only
+						 * and an RSA key */
 	bool			 request_client_cert; /* optional, with the
 						 * demo root as CA list */
 	int			 tickets;	/* TLS 1.3 NewSessionTickets
@@ -152,6 +156,9 @@ void			 tlswrap_pki_free(struct tlswrap_pki *);
 /* The demo root in PEM (borrowed, NUL-terminated), for the client to
  * trust with tlswrap_config_new_pem(). */
 const char		*tlswrap_pki_ca_pem(const struct tlswrap_pki *);
+/* The intermediate CA in PEM (borrowed), for tests and for showing. */
+const char		*tlswrap_pki_intermediate_pem(
+			    const struct tlswrap_pki *);
 
 /* A certificate and its key, with the chain the kind sends.  The pki
  * must outlive it. */

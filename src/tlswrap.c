@@ -36,7 +36,9 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/version.h>
 #include <mbedtls/x509.h>
 #include <mbedtls/x509_crt.h>
@@ -87,7 +89,9 @@ struct tlswrap_config {
 };
 
 struct tlswrap {
-	struct tlswrap_config	*cfg;		/* not owned */
+	struct tlswrap_config	*cfg;		/* not owned; NULL for a
+						 * server session */
+	struct tlswrap_srv_config *scfg;	/* not owned; server only */
 	mbedtls_ssl_context	 ssl;		/* the session */
 	int			 fd;		/* not owned */
 	char			*host;		/* as given */
@@ -115,6 +119,15 @@ struct tlswrap {
 	mbedtls_x509_crt	 fchain;	/* chain of a failed
 						 * handshake */
 	size_t			 fchain_n;	/* certificates received */
+
+	/* Server sessions: the observer is fed the other way round (what
+	 * the client sends goes in as "ours"), so that it keeps reading
+	 * the connection from the client's side. */
+	bool			 server;
+	bool			 ch_seen;	/* ClientHello received */
+	bool			 alert_sent;	/* misbehaviour done */
+	bool			 req_cert;	/* a client certificate is
+						 * asked for */
 };
 
 static bool	tlswrap_psa_ready;
@@ -327,26 +340,57 @@ tlswrap_load_system(mbedtls_x509_crt *ca, char **err)
 	return -1;
 }
 
-struct tlswrap_config *
-tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
+/* psa_crypto_init() once per process (TLS 1.3 and the PSA-backed
+ * primitives need it). */
+static int
+tlswrap_psa_init(char **err)
 {
-	static const unsigned char	 pers[] = "mailports";
-	struct tlswrap_config		*cfg;
-	psa_status_t			 st;
-	char				 ebuf[128];
-	int				 ret;
+	psa_status_t	st;
+
+	if (tlswrap_psa_ready)
+		return 0;
+	st = psa_crypto_init();
+	if (st != PSA_SUCCESS) {
+		tlswrap_set_err(err, "cannot initialise PSA crypto (status "
+		    "%d).", (int)st);
+		return -1;
+	}
+	tlswrap_psa_ready = true;
+	return 0;
+}
+
+/* A CTR-DRBG seeded from the system entropy. */
+static int
+tlswrap_rng_seed(mbedtls_ctr_drbg_context *drbg,
+    mbedtls_entropy_context *entropy, char **err)
+{
+	static const unsigned char	pers[] = "mailports";
+	char				ebuf[128];
+	int				ret;
+
+	ret = mbedtls_ctr_drbg_seed(drbg, mbedtls_entropy_func, entropy,
+	    pers, sizeof pers - 1);
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		tlswrap_set_err(err, "cannot seed the random generator: %s.",
+		    ebuf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything of a client configuration but its trust anchors. */
+static struct tlswrap_config *
+tlswrap_config_base(char **err)
+{
+	struct tlswrap_config	*cfg;
+	char			 ebuf[128];
+	int			 ret;
 
 	if (err != NULL)
 		*err = NULL;
-	if (!tlswrap_psa_ready) {
-		st = psa_crypto_init();
-		if (st != PSA_SUCCESS) {
-			tlswrap_set_err(err, "cannot initialise PSA crypto "
-			    "(status %d).", (int)st);
-			return NULL;
-		}
-		tlswrap_psa_ready = true;
-	}
+	if (tlswrap_psa_init(err) != 0)
+		return NULL;
 
 	cfg = xcalloc(1, sizeof *cfg);
 	mbedtls_ssl_config_init(&cfg->conf);
@@ -354,14 +398,8 @@ tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
 	mbedtls_ctr_drbg_init(&cfg->drbg);
 	mbedtls_x509_crt_init(&cfg->ca);
 
-	ret = mbedtls_ctr_drbg_seed(&cfg->drbg, mbedtls_entropy_func,
-	    &cfg->entropy, pers, sizeof pers - 1);
-	if (ret != 0) {
-		tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		tlswrap_set_err(err, "cannot seed the random generator: %s.",
-		    ebuf);
+	if (tlswrap_rng_seed(&cfg->drbg, &cfg->entropy, err) != 0)
 		goto fail;
-	}
 	ret = mbedtls_ssl_config_defaults(&cfg->conf, MBEDTLS_SSL_IS_CLIENT,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
 	if (ret != 0) {
@@ -385,7 +423,21 @@ tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
 	mbedtls_ssl_conf_session_tickets(&cfg->conf,
 	    MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 #endif
+	return cfg;
 
+fail:
+	tlswrap_config_free(cfg);
+	return NULL;
+}
+
+struct tlswrap_config *
+tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
+{
+	struct tlswrap_config	*cfg;
+
+	cfg = tlswrap_config_base(err);
+	if (cfg == NULL)
+		return NULL;
 	if (ca_file != NULL) {
 		if (tlswrap_load_file(&cfg->ca, ca_file, err) != 0)
 			goto fail;
@@ -404,6 +456,28 @@ tlswrap_config_new(const char *ca_file, const char *ca_path, char **err)
 fail:
 	tlswrap_config_free(cfg);
 	return NULL;
+}
+
+struct tlswrap_config *
+tlswrap_config_new_pem(const char *ca_pem, char **err)
+{
+	struct tlswrap_config	*cfg;
+	int			 ret;
+
+	cfg = tlswrap_config_base(err);
+	if (cfg == NULL)
+		return NULL;
+	/* PEM input includes its terminating NUL for the parser. */
+	ret = ca_pem == NULL ? -1 : mbedtls_x509_crt_parse(&cfg->ca,
+	    (const unsigned char *)ca_pem, strlen(ca_pem) + 1);
+	if (ret != 0 || cfg->ca.version == 0) {
+		tlswrap_set_err(err, "the CA certificate given in memory "
+		    "does not parse as PEM.");
+		tlswrap_config_free(cfg);
+		return NULL;
+	}
+	mbedtls_ssl_conf_ca_chain(&cfg->conf, &cfg->ca, NULL);
+	return cfg;
 }
 
 void
@@ -428,6 +502,43 @@ tlswrap_runtime_version(void)
 	return buf;
 }
 
+/* A server session's observer reads the connection from the client's
+ * side: its "ClientHello sent" is one we received, its alerts received
+ * are ones we sent. */
+static void
+tlswrap_srv_event(struct tlswrap *tw, const struct tls_observe_event *ev)
+{
+	const char	*w;
+	char		 name[32];
+
+	switch (ev->type) {
+	case TLS_OBS_CLIENT_HELLO:
+		tw->ch_seen = true;
+		if (ev->parsed && ev->has_sni)
+			tlswrap_note(tw, 0, "ClientHello received, SNI %.*s",
+			    (int)ev->sni_len, (const char *)ev->sni);
+		else
+			tlswrap_note(tw, 0, "ClientHello received (%zu bytes"
+			    "%s)", ev->len, ev->parsed ? ", no SNI" : "");
+		break;
+	case TLS_OBS_HELLO_RETRY:
+		tls_observe_group_name(ev->value, name, sizeof name);
+		tlswrap_note(tw, 0, "HelloRetryRequest sent: group %s", name);
+		break;
+	case TLS_OBS_LEGACY_HELLO:
+		break;
+	case TLS_OBS_CERT_REQUEST:
+		tlswrap_note(tw, 0, "client certificate requested");
+		break;
+	case TLS_OBS_ALERT:
+		w = tls_observe_alert_words((int)ev->value);
+		tlswrap_note(tw, 0, "alert sent: %s %s (%u)",
+		    ev->level == 2 ? "fatal" : "warning",
+		    w != NULL ? w : "unknown", ev->value);
+		break;
+	}
+}
+
 /* What the observer saw, into the transcript. */
 static void
 tlswrap_obs_events(struct tlswrap *tw)
@@ -438,6 +549,10 @@ tlswrap_obs_events(struct tlswrap *tw)
 	char				 name[32];
 
 	while (tls_observe_next_event(tw->obs, &ev)) {
+		if (tw->server) {
+			tlswrap_srv_event(tw, &ev);
+			continue;
+		}
 		switch (ev.type) {
 		case TLS_OBS_CLIENT_HELLO:
 			if (!ev.parsed)
@@ -502,7 +617,10 @@ tlswrap_bio_send(void *ctx, const unsigned char *buf, size_t len)
 			return MBEDTLS_ERR_NET_CONN_RESET;
 		return MBEDTLS_ERR_NET_SEND_FAILED;
 	}
-	tls_observe_out(tw->obs, buf, (size_t)n);
+	if (tw->server)
+		(void)tls_observe_in(tw->obs, buf, (size_t)n);
+	else
+		tls_observe_out(tw->obs, buf, (size_t)n);
 	tlswrap_obs_events(tw);
 	return (int)n;
 }
@@ -581,7 +699,7 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 	ssize_t		 n;
 	bool		 tls;
 
-	if (tls_observe_get_seen(tw->obs)->plain)
+	if (!tw->server && tls_observe_get_seen(tw->obs)->plain)
 		return tlswrap_plain_more(tw);
 	do {
 		n = recv(tw->fd, buf, len, MSG_DONTWAIT);
@@ -597,6 +715,11 @@ tlswrap_bio_recv(void *ctx, unsigned char *buf, size_t len)
 	if (n == 0)
 		return 0;
 	sock_quickack(tw->fd);
+	if (tw->server) {
+		tls_observe_out(tw->obs, buf, (size_t)n);
+		tlswrap_obs_events(tw);
+		return (int)n;
+	}
 	tls = tls_observe_in(tw->obs, buf, (size_t)n);
 	tlswrap_obs_events(tw);
 	if (!tls)
@@ -1188,10 +1311,22 @@ tlswrap_keep_chain(struct tlswrap *tw)
 static void	tlswrap_note_chain(struct tlswrap *,
 		    const mbedtls_x509_crt *);
 
+static char	*tlswrap_srv_words(struct tlswrap *, int);
+
 static enum io_res
 tlswrap_fail(struct tlswrap *tw, int ret)
 {
 	free(tw->failure);
+	if (tw->server) {
+		/* The observer holds our own chain here: nothing to keep. */
+		tw->failure = tlswrap_srv_words(tw, ret);
+		tw->error = ret;
+		tw->failed = true;
+		tw->at_eof = ret == MBEDTLS_ERR_SSL_CONN_EOF;
+		tlswrap_note(tw, TR_F_ERROR, "handshake failed: %s",
+		    tw->failure);
+		return tw->at_eof ? IO_EOF : IO_ERR;
+	}
 	tlswrap_keep_chain(tw);
 	if (tw->fchain_n > 0) {
 		tlswrap_note(tw, 0, "%zu certificate%s received before the "
@@ -1519,6 +1654,13 @@ tlswrap_report_established(struct tlswrap *tw)
 	}
 	tlswrap_note(tw, 0, "handshake done: %s, %s%s%s",
 	    mbedtls_ssl_get_version(&tw->ssl), suite, gname, sname);
+	if (tw->server) {
+		if (mbedtls_ssl_get_peer_cert(&tw->ssl) != NULL)
+			tlswrap_note(tw, 0, "client sent a certificate");
+		else if (tw->req_cert)
+			tlswrap_note(tw, 0, "client sent no certificate");
+		return;
+	}
 
 	tlswrap_note_chain(tw, mbedtls_ssl_get_peer_cert(&tw->ssl));
 
@@ -1560,6 +1702,8 @@ tlswrap_on_established(struct tlswrap *tw)
 	tlswrap_report_established(tw);
 }
 
+static enum io_res	tlswrap_srv_handshake(struct tlswrap *);
+
 enum io_res
 tlswrap_handshake(struct tlswrap *tw)
 {
@@ -1570,6 +1714,8 @@ tlswrap_handshake(struct tlswrap *tw)
 		return IO_DONE;
 	if (tw->failed)
 		return tw->at_eof ? IO_EOF : IO_ERR;
+	if (tw->server)
+		return tlswrap_srv_handshake(tw);
 	for (i = 0; i < TLSWRAP_RETRY; i++) {
 		ret = mbedtls_ssl_handshake(&tw->ssl);
 		switch (ret) {
@@ -1749,10 +1895,14 @@ tlswrap_write(struct tlswrap *tw, const void *buf, size_t len, size_t *put)
 	    (unsigned char *)(uintptr_t)buf, len, put);
 }
 
+static bool	tlswrap_srv_close(struct tlswrap *);
+
 void
 tlswrap_close_notify(struct tlswrap *tw)
 {
 	if (tw == NULL || !tw->established || tw->failed)
+		return;
+	if (tw->server && tlswrap_srv_close(tw))
 		return;
 	/* One non-blocking attempt; WANT_WRITE leaves it unsent. */
 	(void)mbedtls_ssl_close_notify(&tw->ssl);
@@ -1963,4 +2113,907 @@ tlswrap_got_plaintext(const struct tlswrap *tw, const char **p, size_t *n)
 	if (n != NULL)
 		*n = len;
 	return true;
+}
+
+/*
+ * Server side: the demo PKI and the sessions of the built-in lab servers.
+ * Nothing is read from disk; every certificate is written here with
+ * mbedTLS's x509write functions.
+ */
+
+#define TLSWRAP_DER_MAX		4096	/* one certificate or key, DER */
+#define TLSWRAP_PEM_MAX		6144	/* one certificate, PEM */
+#define TLSWRAP_DAY		86400
+#define TLSWRAP_SAN_WRITE_MAX	16	/* DNS names per certificate */
+#define TLSWRAP_TICKETS_MAX	8
+#define TLSWRAP_DEMO_O		"mailports demo"
+
+/* Leaf keys, made once per process and kept as DER: RSA 2048 generation
+ * takes a good part of a second, and every leaf of one key type may as
+ * well share its key.  Static storage: nothing to free at exit. */
+static unsigned char	tlswrap_leaf_der[2][TLSWRAP_DER_MAX];
+static size_t		tlswrap_leaf_len[2];
+
+struct tlswrap_pki {
+	mbedtls_entropy_context	 entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_pk_context	 root_key;	/* demo root CA */
+	mbedtls_pk_context	 inter_key;	/* intermediate, under root */
+	mbedtls_pk_context	 other_key;	/* the unrelated root */
+	unsigned char		*root_der;
+	size_t			 root_len;
+	unsigned char		*inter_der;
+	size_t			 inter_len;
+	unsigned char		*other_der;
+	size_t			 other_len;
+	char			*root_pem;
+	char			*inter_pem;
+	uint32_t		 serial;	/* of the next certificate */
+	time_t			 now;		/* validity base */
+};
+
+struct tlswrap_cred {
+	struct tlswrap_pki	*pki;		/* not owned */
+	mbedtls_x509_crt	 chain;		/* as sent: leaf first */
+	mbedtls_pk_context	 key;		/* the leaf's */
+	enum tlswrap_key	 keytype;
+	char			*pem;		/* the leaf */
+};
+
+struct tlswrap_srv_config {
+	mbedtls_ssl_config	 conf;
+	mbedtls_entropy_context	 entropy;
+	mbedtls_ctr_drbg_context drbg;
+#if defined(MBEDTLS_SSL_TICKET_C)
+	mbedtls_ssl_ticket_context ticket;	/* TLS 1.3 tickets */
+#endif
+	mbedtls_x509_crt	 ca;		/* client certificate CAs */
+	mbedtls_pk_context	 pss_key;	/* RSA_PSS: the signer */
+	const struct tlswrap_cred *cred;	/* not owned */
+	struct tlswrap_srv_opts	 opts;
+	char			*after_notify;	/* DATA_AFTER_NOTIFY bytes */
+	uint16_t		 sig_algs[8];	/* PKCS1: the list offered */
+	struct tlswrap		*signing;	/* session inside its
+						 * handshake call */
+};
+
+static int
+tlswrap_key_gen(mbedtls_pk_context *pk, enum tlswrap_key type,
+    mbedtls_ctr_drbg_context *drbg)
+{
+	int	ret;
+
+	ret = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(
+	    type == TLSWRAP_KEY_RSA ? MBEDTLS_PK_RSA : MBEDTLS_PK_ECKEY));
+	if (ret != 0)
+		return ret;
+	if (type == TLSWRAP_KEY_RSA)
+		return mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk),
+		    mbedtls_ctr_drbg_random, drbg, 2048, 65537);
+	return mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
+	    mbedtls_pk_ec(*pk), mbedtls_ctr_drbg_random, drbg);
+}
+
+/* The process's leaf key of this type into pk (made on first use). */
+static int
+tlswrap_leaf_key(mbedtls_pk_context *pk, enum tlswrap_key type,
+    mbedtls_ctr_drbg_context *drbg)
+{
+	mbedtls_pk_context	 k;
+	unsigned char		*d = tlswrap_leaf_der[type];
+	int			 ret;
+
+	if (tlswrap_leaf_len[type] == 0) {
+		mbedtls_pk_init(&k);
+		ret = tlswrap_key_gen(&k, type, drbg);
+		if (ret == 0)
+			ret = mbedtls_pk_write_key_der(&k, d, TLSWRAP_DER_MAX);
+		mbedtls_pk_free(&k);
+		if (ret <= 0)
+			return ret < 0 ? ret : MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+		/* The writer fills the end of the buffer. */
+		memmove(d, d + TLSWRAP_DER_MAX - ret, (size_t)ret);
+		tlswrap_leaf_len[type] = (size_t)ret;
+	}
+	return mbedtls_pk_parse_key(pk, d, tlswrap_leaf_len[type], NULL, 0,
+	    mbedtls_ctr_drbg_random, drbg);
+}
+
+/* A DNS name we put into a DN string and a SAN: letters, digits, '-',
+ * '.', a '*' label; no DN syntax characters. */
+static bool
+tlswrap_name_valid(const char *n)
+{
+	size_t	i, len = strlen(n);
+
+	if (len == 0 || len > 253)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!((n[i] >= 'a' && n[i] <= 'z') ||
+		    (n[i] >= 'A' && n[i] <= 'Z') ||
+		    (n[i] >= '0' && n[i] <= '9') || n[i] == '-' ||
+		    n[i] == '.' || n[i] == '*'))
+			return false;
+	}
+	return true;
+}
+
+static void
+tlswrap_x509_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y%m%d%H%M%S", &tm);
+}
+
+/* What one certificate says. */
+struct tlswrap_crt_req {
+	mbedtls_pk_context	*key;		/* subject's */
+	const char		*subject;	/* DN string */
+	mbedtls_pk_context	*issuer_key;
+	const char		*issuer;
+	bool			 ca;
+	const char *const	*sans;		/* NULL-terminated, or NULL */
+	time_t			 not_before;
+	time_t			 not_after;
+};
+
+static int
+tlswrap_crt_write(struct tlswrap_pki *pki, const struct tlswrap_crt_req *r,
+    unsigned char **der, size_t *len)
+{
+	static const char	 eku_oid[] = MBEDTLS_OID_SERVER_AUTH;
+	mbedtls_x509write_cert	 w;
+	mbedtls_x509_san_list	 san[TLSWRAP_SAN_WRITE_MAX];
+	mbedtls_asn1_sequence	 eku;
+	unsigned char		 serial[8], *buf;
+	unsigned int		 ku;
+	char			 nb[16], na[16];
+	size_t			 i, n = 0;
+	int			 ret;
+
+	mbedtls_x509write_crt_init(&w);
+	buf = xmalloc(TLSWRAP_DER_MAX);
+	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
+	mbedtls_x509write_crt_set_subject_key(&w, r->key);
+	mbedtls_x509write_crt_set_issuer_key(&w, r->issuer_key);
+
+	/* A positive serial, unique within the process, random past it. */
+	pki->serial++;
+	serial[0] = 0x40 | (unsigned char)((pki->serial >> 16) & 0x3f);
+	serial[1] = (unsigned char)(pki->serial >> 8);
+	serial[2] = (unsigned char)pki->serial;
+	if ((ret = mbedtls_ctr_drbg_random(&pki->drbg, serial + 3,
+	    sizeof serial - 3)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_serial_raw(&w, serial,
+	    sizeof serial)) != 0)
+		goto out;
+	tlswrap_x509_time(r->not_before, nb, sizeof nb);
+	tlswrap_x509_time(r->not_after, na, sizeof na);
+	if ((ret = mbedtls_x509write_crt_set_validity(&w, nb, na)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_subject_name(&w,
+	    r->subject)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_issuer_name(&w,
+	    r->issuer)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_basic_constraints(&w,
+	    r->ca ? 1 : 0, -1)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_subject_key_identifier(&w)) != 0 ||
+	    (ret = mbedtls_x509write_crt_set_authority_key_identifier(&w)) != 0)
+		goto out;
+	if (r->ca)
+		ku = MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN;
+	else if (mbedtls_pk_get_type(r->key) == MBEDTLS_PK_RSA)
+		ku = MBEDTLS_X509_KU_DIGITAL_SIGNATURE |
+		    MBEDTLS_X509_KU_KEY_ENCIPHERMENT;
+	else
+		ku = MBEDTLS_X509_KU_DIGITAL_SIGNATURE;
+	if ((ret = mbedtls_x509write_crt_set_key_usage(&w, ku)) != 0)
+		goto out;
+	if (!r->ca) {
+		memset(&eku, 0, sizeof eku);
+		eku.buf.tag = MBEDTLS_ASN1_OID;
+		eku.buf.p = (unsigned char *)(uintptr_t)eku_oid;
+		eku.buf.len = sizeof eku_oid - 1;
+		if ((ret = mbedtls_x509write_crt_set_ext_key_usage(&w,
+		    &eku)) != 0)
+			goto out;
+	}
+	for (i = 0; r->sans != NULL && r->sans[i] != NULL &&
+	    n < TLSWRAP_SAN_WRITE_MAX; i++, n++) {
+		memset(&san[n], 0, sizeof san[n]);
+		san[n].node.type = MBEDTLS_X509_SAN_DNS_NAME;
+		san[n].node.san.unstructured_name.p =
+		    (unsigned char *)(uintptr_t)r->sans[i];
+		san[n].node.san.unstructured_name.len = strlen(r->sans[i]);
+		/* The writer works from the end of its buffer: link the
+		 * list backwards so that the names come out in order. */
+		san[n].next = n > 0 ? &san[n - 1] : NULL;
+	}
+	if (n > 0 && (ret = mbedtls_x509write_crt_set_subject_alternative_name(
+	    &w, &san[n - 1])) != 0)
+		goto out;
+
+	ret = mbedtls_x509write_crt_der(&w, buf, TLSWRAP_DER_MAX,
+	    mbedtls_ctr_drbg_random, &pki->drbg);
+	if (ret > 0) {
+		*len = (size_t)ret;
+		*der = xmalloc(*len);
+		memcpy(*der, buf + TLSWRAP_DER_MAX - *len, *len);
+		ret = 0;
+	} else if (ret == 0)
+		ret = MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+out:
+	mbedtls_x509write_crt_free(&w);
+	free(buf);
+	return ret;
+}
+
+static char *
+tlswrap_pem(const unsigned char *der, size_t len)
+{
+	unsigned char	*p;
+	size_t		 olen;
+
+	p = xmalloc(TLSWRAP_PEM_MAX);
+	if (mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n",
+	    "-----END CERTIFICATE-----\n", der, len, p, TLSWRAP_PEM_MAX,
+	    &olen) != 0) {
+		free(p);
+		return NULL;
+	}
+	return (char *)p;
+}
+
+static void
+tlswrap_make_err(char **err, const char *what, int ret)
+{
+	char	ebuf[128];
+
+	tlswrap_strerror(ret, ebuf, sizeof ebuf);
+	tlswrap_set_err(err, "cannot make the %s: %s.", what, ebuf);
+}
+
+struct tlswrap_pki *
+tlswrap_pki_new(char **err)
+{
+	struct tlswrap_pki	*pki;
+	struct tlswrap_crt_req	 r;
+	const char		*root_dn = "CN=mailports demo root CA,O="
+				    TLSWRAP_DEMO_O;
+	const char		*inter_dn = "CN=mailports demo intermediate "
+				    "CA,O=" TLSWRAP_DEMO_O;
+	const char		*other_dn = "CN=Unrelated root CA,O=not the "
+				    "demo";
+	int			 ret;
+
+	if (err != NULL)
+		*err = NULL;
+	if (tlswrap_psa_init(err) != 0)
+		return NULL;
+	pki = xcalloc(1, sizeof *pki);
+	mbedtls_entropy_init(&pki->entropy);
+	mbedtls_ctr_drbg_init(&pki->drbg);
+	mbedtls_pk_init(&pki->root_key);
+	mbedtls_pk_init(&pki->inter_key);
+	mbedtls_pk_init(&pki->other_key);
+	pki->now = time(NULL);
+	if (tlswrap_rng_seed(&pki->drbg, &pki->entropy, err) != 0)
+		goto fail;
+	/* CA keys are ECDSA P-256: a millisecond each. */
+	if ((ret = tlswrap_key_gen(&pki->root_key, TLSWRAP_KEY_ECDSA,
+	    &pki->drbg)) != 0 ||
+	    (ret = tlswrap_key_gen(&pki->inter_key, TLSWRAP_KEY_ECDSA,
+	    &pki->drbg)) != 0 ||
+	    (ret = tlswrap_key_gen(&pki->other_key, TLSWRAP_KEY_ECDSA,
+	    &pki->drbg)) != 0) {
+		tlswrap_make_err(err, "demo CA keys", ret);
+		goto fail;
+	}
+
+	memset(&r, 0, sizeof r);
+	r.ca = true;
+	r.not_before = pki->now - TLSWRAP_DAY;
+	r.not_after = pki->now + 3650 * (time_t)TLSWRAP_DAY;
+	r.key = r.issuer_key = &pki->root_key;
+	r.subject = r.issuer = root_dn;
+	if ((ret = tlswrap_crt_write(pki, &r, &pki->root_der,
+	    &pki->root_len)) != 0) {
+		tlswrap_make_err(err, "demo root CA", ret);
+		goto fail;
+	}
+	r.key = &pki->inter_key;
+	r.subject = inter_dn;
+	if ((ret = tlswrap_crt_write(pki, &r, &pki->inter_der,
+	    &pki->inter_len)) != 0) {
+		tlswrap_make_err(err, "demo intermediate CA", ret);
+		goto fail;
+	}
+	r.key = r.issuer_key = &pki->other_key;
+	r.subject = r.issuer = other_dn;
+	if ((ret = tlswrap_crt_write(pki, &r, &pki->other_der,
+	    &pki->other_len)) != 0) {
+		tlswrap_make_err(err, "unrelated root CA", ret);
+		goto fail;
+	}
+	pki->root_pem = tlswrap_pem(pki->root_der, pki->root_len);
+	pki->inter_pem = tlswrap_pem(pki->inter_der, pki->inter_len);
+	if (pki->root_pem == NULL || pki->inter_pem == NULL) {
+		tlswrap_set_err(err, "cannot write the demo CAs as PEM.");
+		goto fail;
+	}
+	return pki;
+
+fail:
+	tlswrap_pki_free(pki);
+	return NULL;
+}
+
+void
+tlswrap_pki_free(struct tlswrap_pki *pki)
+{
+	if (pki == NULL)
+		return;
+	mbedtls_pk_free(&pki->root_key);
+	mbedtls_pk_free(&pki->inter_key);
+	mbedtls_pk_free(&pki->other_key);
+	mbedtls_ctr_drbg_free(&pki->drbg);
+	mbedtls_entropy_free(&pki->entropy);
+	free(pki->root_der);
+	free(pki->inter_der);
+	free(pki->other_der);
+	free(pki->root_pem);
+	free(pki->inter_pem);
+	free(pki);
+}
+
+const char *
+tlswrap_pki_ca_pem(const struct tlswrap_pki *pki)
+{
+	return pki->root_pem;
+}
+
+const char *
+tlswrap_pki_intermediate_pem(const struct tlswrap_pki *pki)
+{
+	return pki->inter_pem;
+}
+
+struct tlswrap_cred *
+tlswrap_cred_new(struct tlswrap_pki *pki, const struct tlswrap_cred_spec *sp,
+    char **err)
+{
+	static const char *const	 localhost[] = { "localhost", NULL };
+	static const char *const	 wrong[] = { "wrong-name.invalid",
+					    NULL };
+	struct tlswrap_cred		*cr;
+	struct tlswrap_crt_req		 r;
+	const char *const		*names;
+	const unsigned char		*up_der = NULL;
+	unsigned char			*der = NULL;
+	char				*dn = NULL, *idn = NULL;
+	time_t				 days;
+	size_t				 i, len, up_len = 0;
+	int				 ret;
+
+	if (err != NULL)
+		*err = NULL;
+	names = sp->names != NULL && sp->names[0] != NULL ? sp->names :
+	    localhost;
+	for (i = 0; names[i] != NULL; i++) {
+		if (!tlswrap_name_valid(names[i])) {
+			tlswrap_set_err(err, "certificate name %zu is not a "
+			    "DNS name (letters, digits, '-', '.', '*').", i);
+			return NULL;
+		}
+	}
+	if (sp->kind == TLSWRAP_CRED_WRONG_NAME)
+		names = wrong;
+	days = sp->days > 0 ? sp->days : 365;
+
+	cr = xcalloc(1, sizeof *cr);
+	cr->pki = pki;
+	cr->keytype = sp->key == TLSWRAP_KEY_RSA ? TLSWRAP_KEY_RSA :
+	    TLSWRAP_KEY_ECDSA;
+	mbedtls_x509_crt_init(&cr->chain);
+	mbedtls_pk_init(&cr->key);
+	if ((ret = tlswrap_leaf_key(&cr->key, cr->keytype,
+	    &pki->drbg)) != 0) {
+		tlswrap_make_err(err, cr->keytype == TLSWRAP_KEY_RSA ?
+		    "RSA 2048 key" : "ECDSA P-256 key", ret);
+		goto fail;
+	}
+
+	memset(&r, 0, sizeof r);
+	xasprintf(&dn, "CN=%s,O=%s", names[0], TLSWRAP_DEMO_O);
+	r.key = &cr->key;
+	r.subject = dn;
+	r.sans = names;
+	r.not_before = pki->now - TLSWRAP_DAY;
+	r.not_after = pki->now + days * TLSWRAP_DAY;
+	r.issuer_key = &pki->inter_key;
+	xasprintf(&idn, "CN=mailports demo intermediate CA,O=%s",
+	    TLSWRAP_DEMO_O);
+	up_der = pki->inter_der;
+	up_len = pki->inter_len;
+	switch (sp->kind) {
+	case TLSWRAP_CRED_EXPIRED:
+		r.not_after = pki->now - 2 * TLSWRAP_DAY;
+		r.not_before = r.not_after - days * TLSWRAP_DAY;
+		break;
+	case TLSWRAP_CRED_NOT_YET_VALID:
+		r.not_before = pki->now + 2 * TLSWRAP_DAY;
+		r.not_after = r.not_before + days * TLSWRAP_DAY;
+		break;
+	case TLSWRAP_CRED_SELF_SIGNED:
+		r.issuer_key = &cr->key;
+		free(idn);
+		idn = xstrdup(dn);
+		up_der = NULL;
+		break;
+	case TLSWRAP_CRED_MISSING_INTERMEDIATE:
+		up_der = NULL;
+		break;
+	case TLSWRAP_CRED_UNTRUSTED_ROOT:
+		r.issuer_key = &pki->other_key;
+		free(idn);
+		idn = xstrdup("CN=Unrelated root CA,O=not the demo");
+		up_der = pki->other_der;
+		up_len = pki->other_len;
+		break;
+	default:
+		break;
+	}
+	r.issuer = idn;
+	if ((ret = tlswrap_crt_write(pki, &r, &der, &len)) != 0) {
+		tlswrap_make_err(err, "certificate", ret);
+		goto fail;
+	}
+	if ((ret = mbedtls_x509_crt_parse_der(&cr->chain, der, len)) != 0 ||
+	    (up_der != NULL && (ret = mbedtls_x509_crt_parse_der(&cr->chain,
+	    up_der, up_len)) != 0)) {
+		tlswrap_make_err(err, "certificate chain", ret);
+		goto fail;
+	}
+	cr->pem = tlswrap_pem(der, len);
+	if (cr->pem == NULL) {
+		tlswrap_set_err(err, "cannot write the certificate as PEM.");
+		goto fail;
+	}
+	free(der);
+	free(dn);
+	free(idn);
+	return cr;
+
+fail:
+	free(der);
+	free(dn);
+	free(idn);
+	tlswrap_cred_free(cr);
+	return NULL;
+}
+
+void
+tlswrap_cred_free(struct tlswrap_cred *cr)
+{
+	if (cr == NULL)
+		return;
+	mbedtls_x509_crt_free(&cr->chain);
+	mbedtls_pk_free(&cr->key);
+	free(cr->pem);
+	free(cr);
+}
+
+const char *
+tlswrap_cred_pem(const struct tlswrap_cred *cr)
+{
+	return cr->pem;
+}
+
+/* RSA_PSS: mbedTLS 3.6 signs a TLS 1.2 ServerKeyExchange with PKCS#1
+ * v1.5 only (ssl_tls12_server.c writes the "rsa" SignatureAndHash bytes
+ * itself).  A server that signs with RSA-PSS, as OpenSSL does by
+ * default, is made by an RSA_ALT key whose signing function rewrites
+ * those two bytes to rsa_pss_rsae_<hash> and signs with PSS: the message
+ * is hashed into the transcript only after the signature is written, so
+ * both sides see the same bytes.  The bytes are changed only when the
+ * signature buffer sits exactly where the 3.6 layout puts it. */
+static size_t
+tlswrap_pss_keylen(void *ctx)
+{
+	struct tlswrap_srv_config	*sc = ctx;
+
+	return mbedtls_rsa_get_len(mbedtls_pk_rsa(sc->cred->key));
+}
+
+static int
+tlswrap_pss_decrypt(void *ctx, size_t *olen, const unsigned char *in,
+    unsigned char *out, size_t max)
+{
+	struct tlswrap_srv_config	*sc = ctx;
+
+	return mbedtls_rsa_pkcs1_decrypt(mbedtls_pk_rsa(sc->cred->key),
+	    mbedtls_ctr_drbg_random, &sc->drbg, olen, in, out, max);
+}
+
+static int
+tlswrap_pss_sign(void *ctx, mbedtls_f_rng_t *f_rng, void *p_rng,
+    mbedtls_md_type_t md, unsigned int hashlen, const unsigned char *hash,
+    unsigned char *sig)
+{
+	struct tlswrap_srv_config	*sc = ctx;
+	mbedtls_rsa_context		*rsa = mbedtls_pk_rsa(sc->cred->key);
+#ifdef TLSWRAP_36_LAYOUT
+	unsigned char			*m, code;
+	mbedtls_md_type_t		 pmd;
+	size_t				 n;
+	int				 pad, ret;
+
+	code = md == MBEDTLS_MD_SHA256 ? 0x04 : md == MBEDTLS_MD_SHA384 ?
+	    0x05 : md == MBEDTLS_MD_SHA512 ? 0x06 : 0;
+	if (sc->signing != NULL && code != 0) {
+		m = sc->signing->ssl.MBEDTLS_PRIVATE(out_msg);
+		n = sc->signing->ssl.MBEDTLS_PRIVATE(out_msglen);
+		if (m != NULL && n >= 2 && sig == m + n + 2 &&
+		    m[n - 1] == MBEDTLS_SSL_SIG_RSA) {
+			m[n - 2] = 0x08;	/* RFC 8446 4.2.3 */
+			m[n - 1] = code;
+			/* PSS with MGF1 over the same hash, salt as long
+			 * as the hash; the key is shared, so its PKCS#1
+			 * v1.5 mode is put back at once. */
+			pad = mbedtls_rsa_get_padding_mode(rsa);
+			pmd = mbedtls_rsa_get_md_alg(rsa);
+			ret = mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21,
+			    md);
+			if (ret == 0)
+				ret = mbedtls_rsa_rsassa_pss_sign_ext(rsa,
+				    f_rng, p_rng, md, hashlen, hash,
+				    (int)hashlen, sig);
+			(void)mbedtls_rsa_set_padding(rsa, pad, pmd);
+			return ret;
+		}
+	}
+#endif
+	return mbedtls_rsa_pkcs1_sign(rsa, f_rng, p_rng, md, hashlen, hash,
+	    sig);
+}
+
+struct tlswrap_srv_config *
+tlswrap_srv_config_new(const struct tlswrap_cred *cr,
+    const struct tlswrap_srv_opts *o, char **err)
+{
+	static const struct tlswrap_srv_opts	 defaults;
+	struct tlswrap_srv_config		*sc;
+	mbedtls_pk_context			*key;
+	char					 ebuf[128];
+	int					 lo, hi, ret;
+
+	if (err != NULL)
+		*err = NULL;
+	if (o == NULL)
+		o = &defaults;
+	lo = o->tls_min != 0 ? o->tls_min : 12;
+	hi = o->tls_max != 0 ? o->tls_max :
+	    o->sig != TLSWRAP_SIG_DEFAULT ? 12 : 13;
+	if ((lo != 12 && lo != 13) || (hi != 12 && hi != 13) || lo > hi) {
+		tlswrap_set_err(err, "TLS versions must be 1.2 or 1.3, the "
+		    "lowest first (got %d and %d).", lo, hi);
+		return NULL;
+	}
+	if (o->sig != TLSWRAP_SIG_DEFAULT && (hi != 12 ||
+	    cr->keytype != TLSWRAP_KEY_RSA)) {
+		tlswrap_set_err(err, "a choice of RSA signature needs TLS 1.2 "
+		    "only and an RSA key (TLS 1.3 always signs with PSS).");
+		return NULL;
+	}
+#ifndef TLSWRAP_36_LAYOUT
+	if (o->sig == TLSWRAP_SIG_RSA_PSS) {
+		tlswrap_set_err(err, "TLS 1.2 RSA-PSS signing is only "
+		    "available with the mbedTLS 3.6 layout.");
+		return NULL;
+	}
+#endif
+	if (tlswrap_psa_init(err) != 0)
+		return NULL;
+
+	sc = xcalloc(1, sizeof *sc);
+	sc->cred = cr;
+	sc->opts = *o;
+	sc->opts.after_notify = NULL;
+	sc->after_notify = xstrdup(o->after_notify != NULL ?
+	    o->after_notify : "* BYE data after close_notify\r\n");
+	mbedtls_ssl_config_init(&sc->conf);
+	mbedtls_entropy_init(&sc->entropy);
+	mbedtls_ctr_drbg_init(&sc->drbg);
+#if defined(MBEDTLS_SSL_TICKET_C)
+	mbedtls_ssl_ticket_init(&sc->ticket);
+#endif
+	mbedtls_x509_crt_init(&sc->ca);
+	mbedtls_pk_init(&sc->pss_key);
+
+	if (tlswrap_rng_seed(&sc->drbg, &sc->entropy, err) != 0)
+		goto fail;
+	ret = mbedtls_ssl_config_defaults(&sc->conf, MBEDTLS_SSL_IS_SERVER,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		tlswrap_set_err(err, "cannot set up TLS defaults: %s.", ebuf);
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&sc->conf, mbedtls_ctr_drbg_random, &sc->drbg);
+	mbedtls_ssl_conf_min_tls_version(&sc->conf, lo == 12 ?
+	    MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
+	mbedtls_ssl_conf_max_tls_version(&sc->conf, hi == 12 ?
+	    MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
+
+	/* The library keeps pointers; the cred outlives the config. */
+	key = (mbedtls_pk_context *)(uintptr_t)&cr->key;
+	if (o->sig == TLSWRAP_SIG_RSA_PSS) {
+		ret = mbedtls_pk_setup_rsa_alt(&sc->pss_key, sc,
+		    tlswrap_pss_decrypt, tlswrap_pss_sign, tlswrap_pss_keylen);
+		if (ret != 0) {
+			tlswrap_make_err(err, "RSA-PSS signer", ret);
+			goto fail;
+		}
+		key = &sc->pss_key;
+	} else if (o->sig == TLSWRAP_SIG_PKCS1) {
+		sc->sig_algs[0] = MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256;
+		sc->sig_algs[1] = MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384;
+		sc->sig_algs[2] = MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512;
+		sc->sig_algs[3] = MBEDTLS_TLS1_3_SIG_NONE;
+		mbedtls_ssl_conf_sig_algs(&sc->conf, sc->sig_algs);
+	}
+	ret = mbedtls_ssl_conf_own_cert(&sc->conf,
+	    (mbedtls_x509_crt *)(uintptr_t)&cr->chain, key);
+	if (ret != 0) {
+		tlswrap_make_err(err, "server certificate setting", ret);
+		goto fail;
+	}
+
+	if (o->request_client_cert) {
+		/* Optional: the session goes on without one, the way a
+		 * mail server asking for a certificate usually does. */
+		ret = mbedtls_x509_crt_parse_der(&sc->ca, cr->pki->root_der,
+		    cr->pki->root_len);
+		if (ret != 0) {
+			tlswrap_make_err(err, "client CA list", ret);
+			goto fail;
+		}
+		mbedtls_ssl_conf_ca_chain(&sc->conf, &sc->ca, NULL);
+		mbedtls_ssl_conf_authmode(&sc->conf,
+		    MBEDTLS_SSL_VERIFY_OPTIONAL);
+	} else
+		mbedtls_ssl_conf_authmode(&sc->conf, MBEDTLS_SSL_VERIFY_NONE);
+
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C) && \
+    defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	if (o->tickets > 0) {
+		ret = mbedtls_ssl_ticket_setup(&sc->ticket,
+		    mbedtls_ctr_drbg_random, &sc->drbg,
+		    MBEDTLS_CIPHER_AES_256_GCM, TLSWRAP_DAY);
+		if (ret != 0) {
+			tlswrap_make_err(err, "session ticket key", ret);
+			goto fail;
+		}
+		mbedtls_ssl_conf_session_tickets_cb(&sc->conf,
+		    mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+		    &sc->ticket);
+		mbedtls_ssl_conf_new_session_tickets(&sc->conf,
+		    (uint16_t)(o->tickets < TLSWRAP_TICKETS_MAX ? o->tickets :
+		    TLSWRAP_TICKETS_MAX));
+	} else
+		mbedtls_ssl_conf_new_session_tickets(&sc->conf, 0);
+#else
+	if (o->tickets > 0) {
+		tlswrap_set_err(err, "this mbedTLS cannot send TLS 1.3 "
+		    "session tickets.");
+		goto fail;
+	}
+#endif
+	return sc;
+
+fail:
+	tlswrap_srv_config_free(sc);
+	return NULL;
+}
+
+void
+tlswrap_srv_config_free(struct tlswrap_srv_config *sc)
+{
+	if (sc == NULL)
+		return;
+	mbedtls_ssl_config_free(&sc->conf);
+#if defined(MBEDTLS_SSL_TICKET_C)
+	mbedtls_ssl_ticket_free(&sc->ticket);
+#endif
+	mbedtls_x509_crt_free(&sc->ca);
+	mbedtls_pk_free(&sc->pss_key);
+	mbedtls_ctr_drbg_free(&sc->drbg);
+	mbedtls_entropy_free(&sc->entropy);
+	free(sc->after_notify);
+	free(sc);
+}
+
+struct tlswrap *
+tlswrap_srv_new(struct tlswrap_srv_config *sc, int fd, struct transcript *tr,
+    uint64_t t0_us)
+{
+	struct tlswrap	*tw;
+	int		 ret;
+
+	tw = xcalloc(1, sizeof *tw);
+	tw->server = true;
+	tw->scfg = sc;
+	tw->fd = fd;
+	tw->tr = tr;
+	tw->t0_us = t0_us;
+	tw->req_cert = sc->opts.request_client_cert;
+	tw->obs = tls_observe_new();
+	tw->host = xstrdup("");
+	mbedtls_ssl_init(&tw->ssl);
+	mbedtls_x509_crt_init(&tw->fchain);
+	ret = mbedtls_ssl_setup(&tw->ssl, &sc->conf);
+	if (ret != 0) {
+		xasprintf(&tw->failure, "TLS setup failed (mbedTLS error "
+		    "-0x%04x)", (unsigned)-ret);
+		tw->error = ret;
+		tw->failed = true;
+		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+		return tw;
+	}
+	mbedtls_ssl_set_bio(&tw->ssl, tw, tlswrap_bio_send, tlswrap_bio_recv,
+	    NULL);
+	return tw;
+}
+
+/* The alert the client sent (plaintext or decrypted), -1 if unknown. */
+static int
+tlswrap_srv_in_alert(const struct tlswrap *tw)
+{
+#ifdef TLSWRAP_36_LAYOUT
+	const mbedtls_ssl_context	*ssl = &tw->ssl;
+
+	if (ssl->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+	    ssl->MBEDTLS_PRIVATE(in_msg) != NULL &&
+	    ssl->MBEDTLS_PRIVATE(in_msglen) >= 2)
+		return ssl->MBEDTLS_PRIVATE(in_msg)[1];
+#else
+	(void)tw;
+#endif
+	return -1;
+}
+
+/* A server's failure, for the lab server's log: the client's doing. */
+static char *
+tlswrap_srv_words(struct tlswrap *tw, int ret)
+{
+	const char	*w;
+	char		*s;
+	int		 alert;
+
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		alert = tlswrap_srv_in_alert(tw);
+		w = alert >= 0 ? tls_observe_alert_words(alert) : NULL;
+		if (w != NULL)
+			xasprintf(&s, "client sent alert: %s", w);
+		else
+			s = xstrdup("client sent a fatal alert");
+		return s;
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		return xstrdup("client closed the connection during the "
+		    "handshake");
+	case MBEDTLS_ERR_NET_CONN_RESET:
+		return xstrdup("client reset the connection during the "
+		    "handshake");
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+		xasprintf(&s, "%s failed during handshake: %s",
+		    ret == MBEDTLS_ERR_NET_RECV_FAILED ? "receive" : "send",
+		    strerror(tw->sys_errno));
+		return s;
+	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+		return xstrdup("no TLS version in common with the client");
+	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+		return xstrdup("no cipher suite, group or signature scheme in "
+		    "common with the client");
+	case MBEDTLS_ERR_SSL_INVALID_RECORD:
+	case MBEDTLS_ERR_SSL_DECODE_ERROR:
+	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+	case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+		return xstrdup("client sent something that is not a valid TLS "
+		    "handshake");
+	}
+	xasprintf(&s, "TLS handshake failed (mbedTLS error -0x%04x)",
+	    (unsigned)-ret);
+	return s;
+}
+
+/* ALERT_MID_HANDSHAKE: the ClientHello has arrived; answer it with a
+ * fatal alert instead of a ServerHello. */
+static enum io_res
+tlswrap_srv_alert(struct tlswrap *tw)
+{
+	const char	*w;
+	int		 desc, ret;
+
+	desc = tw->scfg->opts.alert > 0 && tw->scfg->opts.alert < 256 ?
+	    tw->scfg->opts.alert : ALERT_HANDSHAKE_FAILURE;
+	/* A second call after WANT_WRITE only flushes the first. */
+	ret = mbedtls_ssl_send_alert_message(&tw->ssl,
+	    MBEDTLS_SSL_ALERT_LEVEL_FATAL, (unsigned char)desc);
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return IO_WANT_WRITE;
+	tw->alert_sent = true;
+	w = tls_observe_alert_words(desc);
+	free(tw->failure);
+	xasprintf(&tw->failure, "fatal alert %s (%d) sent after the "
+	    "ClientHello, as configured", w != NULL ? w : "unknown", desc);
+	tw->error = MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE;
+	tw->failed = true;
+	tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+	return IO_ERR;
+}
+
+static enum io_res
+tlswrap_srv_handshake(struct tlswrap *tw)
+{
+	struct tlswrap_srv_config	*sc = tw->scfg;
+	bool				 alert;
+	int				 ret, i;
+
+	alert = sc->opts.misbehave == TLSWRAP_MIS_ALERT_MID_HANDSHAKE;
+	for (i = 0; i < TLSWRAP_RETRY; i++) {
+		if (alert && tw->ch_seen)
+			return tlswrap_srv_alert(tw);
+		/* Step by step when the alert must go out after the
+		 * ClientHello and before anything else is written. */
+		sc->signing = tw;
+		ret = alert ? mbedtls_ssl_handshake_step(&tw->ssl) :
+		    mbedtls_ssl_handshake(&tw->ssl);
+		sc->signing = NULL;
+		if (ret == 0 && mbedtls_ssl_is_handshake_over(&tw->ssl)) {
+			tlswrap_on_established(tw);
+			return IO_DONE;
+		}
+		switch (ret) {
+		case 0:
+		case MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS:
+		case MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS:
+			continue;
+		case MBEDTLS_ERR_SSL_WANT_READ:
+			if (alert && tw->ch_seen)
+				continue;
+			return IO_WANT_READ;
+		case MBEDTLS_ERR_SSL_WANT_WRITE:
+			return IO_WANT_WRITE;
+		}
+		return tlswrap_fail(tw, ret);
+	}
+	return IO_WANT_WRITE;
+}
+
+/* The close misbehaviours; true when close_notify was dealt with here. */
+static bool
+tlswrap_srv_close(struct tlswrap *tw)
+{
+	const char	*p = tw->scfg->after_notify;
+	int		 ret;
+
+	switch (tw->scfg->opts.misbehave) {
+	case TLSWRAP_MIS_CLOSE_NO_NOTIFY:
+		tlswrap_note(tw, 0, "no close_notify sent, as configured");
+		return true;
+	case TLSWRAP_MIS_DATA_AFTER_NOTIFY:
+		(void)mbedtls_ssl_close_notify(&tw->ssl);
+		ret = mbedtls_ssl_write(&tw->ssl, (const unsigned char *)p,
+		    strlen(p));
+		tlswrap_note(tw, 0, "close_notify sent, then %d bytes of "
+		    "data, as configured", ret > 0 ? ret : 0);
+		return true;
+	default:
+		return false;
+	}
 }
