@@ -12,9 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "advice.h"
 #include "facts.h"
 #include "transcript.h"
 
+struct advice;
 struct evloop;
 struct opts;
 struct probe;
@@ -77,7 +79,8 @@ enum ui_glyph {
 enum ui_view {
 	UI_VIEW_MATRIX,		/* the port x mode matrix and detail pane */
 	UI_VIEW_TRANSCRIPT,	/* one cell's transcript, hex or chain */
-	UI_VIEW_HELP		/* key bindings and legend */
+	UI_VIEW_HELP,		/* key bindings and legend */
+	UI_VIEW_ANSWER		/* the answer in full: settings, findings */
 };
 
 enum ui_tmode {
@@ -91,7 +94,16 @@ enum ui_prompt {
 	UI_P_NONE,		/* no prompt */
 	UI_P_SEARCH,		/* "/" in the transcript */
 	UI_P_SAVE,		/* file name for the report */
-	UI_P_OVERWRITE		/* the file exists: y/n */
+	UI_P_OVERWRITE,		/* the file exists: y/n */
+	UI_P_SETTING		/* "check my setting": three fields */
+};
+
+/* The fields of the setting prompt, in Tab order. */
+enum ui_set_field {
+	UI_SF_PROTO,		/* IMAP, POP3, SMTP */
+	UI_SF_PORT,		/* a port number */
+	UI_SF_SECURITY,		/* None, STARTTLS, SSL/TLS */
+	UI_SF_LAST
 };
 
 /* Key handler results [htop HandlerResult]. */
@@ -133,7 +145,8 @@ enum ui_scroll {
 #define UI_IN_MATRIX	0x01
 #define UI_IN_TRANSCRIPT 0x02
 #define UI_IN_HELP	0x04
-#define UI_IN_ALL	0x07
+#define UI_IN_ANSWER	0x08
+#define UI_IN_ALL	0x0f
 
 struct ui;
 typedef int (*ui_key_cb)(struct ui *, int arg);
@@ -182,6 +195,7 @@ struct ui_layout {
 	bool	 too_small;		/* below the minimum */
 	bool	 side;			/* detail pane beside the matrix */
 	int	 mat_y, mat_x, mat_h, mat_w; /* matrix area */
+	int	 ans_y, ans_x, ans_h, ans_w; /* answer pane, ans_h 0: none */
 	int	 det_y, det_x, det_h, det_w; /* detail pane */
 	int	 label_w;		/* row label column */
 	int	 lead;			/* spaces before the label */
@@ -260,6 +274,23 @@ struct ui {
 	int		 h_top;			/* help scroll */
 	int		 h_lines;		/* help lines last drawn */
 
+	/* The answer (issue 8), computed only when the run changed. */
+	struct advice	*answer;		/* out_advice_dup(), or NULL */
+	uint64_t	 answer_changes;	/* run_get_changes() of it */
+	struct advice	*mine_adv;		/* the check of ui->mine */
+	uint64_t	 mine_changes;		/* run_get_changes() of it */
+	bool		 mine_set;		/* the user checked a setting */
+	struct advice_given mine;		/* that setting */
+	int		 a_top;			/* answer view scroll */
+	int		 a_lines;		/* answer view lines drawn */
+	bool		 a_to_mine;		/* scroll to "Your settings" */
+	enum ui_set_field set_field;		/* prompt: field with focus */
+	enum advice_proto set_proto;		/* prompt: protocol */
+	unsigned	 set_port;		/* prompt: port, 0: none */
+	enum probe_mode	 set_mode;		/* prompt: security */
+	bool		 set_typed;		/* prompt: digits typed since
+						 * the port field got focus */
+
 	enum ui_prompt	 prompt;		/* prompt in the last line */
 	char		 input[UI_INPUT_MAX];	/* prompt input */
 	size_t		 input_len;		/* its length */
@@ -300,10 +331,11 @@ struct ui_doc {
 /*
  * Who may call whom (checked by tests/tui/t_ui_layers.sh over the object
  * files): the controller (ui.c) calls everything below it; views
- * (ui_matrix, ui_detail, ui_transcript, ui_help) call ui_blocks, chrome,
- * keys (the table only), state and draw; chrome calls keys (table), state
- * and draw; ui_blocks calls state and draw; keys call state; state calls
- * draw.  Never upwards, never from one view to another.
+ * (ui_matrix, ui_detail, ui_transcript, ui_help, ui_answer) call
+ * ui_blocks, chrome, keys (the table only), state and draw; chrome calls
+ * keys (table), state and draw; ui_blocks calls state and draw; keys
+ * call state; state calls draw.  Never upwards, never from one view to
+ * another.
  */
 
 /* ui_keys.c: the key table and its handlers.  Handlers change state and
@@ -341,6 +373,30 @@ bool			 ui_state_detail_scroll(struct ui *, int lines);
 /* Clamp *top into [0, nlines - page] after a scroll step UI_SC_*. */
 void			 ui_state_scroll(int *top, int nlines, int page,
 			    int how);
+/* The answer of the host of the selected cell (the first host before
+ * any address is known), from the cache, recomputed only when the run
+ * changed; NULL before the first cell exists.  Borrowed until the next
+ * call.  *hostidx (may be NULL) gets the run's index of that host. */
+const struct advice_host *ui_state_answer(struct ui *, size_t *hostidx);
+/* The verdict on the setting checked from the keyboard for that host, or
+ * NULL when none was checked. */
+const struct advice_check *ui_state_answer_mine(struct ui *);
+/* Check g from now on (replacing the last one). */
+void			 ui_state_answer_check(struct ui *,
+			    const struct advice_given *);
+/* Whether cells of protocol p of host hostidx are still probing, and
+ * whether the run has any row of p at all. */
+bool			 ui_state_answer_pending(const struct ui *,
+			    size_t hostidx, enum advice_proto);
+bool			 ui_state_answer_probed(const struct ui *,
+			    enum advice_proto);
+/* Free the cached answers (the controller, when the screen ends). */
+void			 ui_state_answer_free(struct ui *);
+/* The setting prompt: its fields from the selected cell; a step of the
+ * protocol, port (through the ports probed for that protocol) or
+ * security field. */
+void			 ui_state_setting_init(struct ui *);
+void			 ui_state_setting_step(struct ui *, int dir);
 /* Lines of the transcript sub-view; the line of event ev in it; the
  * event at its top; search from event from (inclusive) in direction dir,
  * wrapping (returns the event or -1); scroll so event ev shows. */
@@ -484,5 +540,11 @@ void		 ui_detail_draw(struct ui *, int y, int x, int h, int w);
 void		 ui_transcript_draw(struct ui *);
 /* ui_help.c: every key (from the key table) and a legend. */
 void		 ui_help_draw(struct ui *);
+/* ui_answer.c: the answer pane (incoming, outgoing, findings counted; a
+ * line for the user's setting) at (y, x) of h x w, and the full answer
+ * view (best settings and alternatives, the user's settings, every
+ * finding with its cells and fix). */
+void		 ui_answer_pane_draw(struct ui *, int y, int x, int h, int w);
+void		 ui_answer_draw(struct ui *);
 
 #endif

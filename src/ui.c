@@ -315,9 +315,13 @@ ui_draw(struct ui *ui)
 		ui_transcript_draw(ui);
 	else if (ui->view == UI_VIEW_HELP)
 		ui_help_draw(ui);
+	else if (ui->view == UI_VIEW_ANSWER)
+		ui_answer_draw(ui);
 	else {
 		ui_chrome_header(ui, NULL);
 		ui_matrix_draw(ui);
+		ui_answer_pane_draw(ui, l->ans_y, l->ans_x, l->ans_h,
+		    l->ans_w);
 		ui_detail_draw(ui, l->det_y, l->det_x, l->det_h, l->det_w);
 		ui_chrome_footer(ui, UI_IN_MATRIX, NULL);
 	}
@@ -505,6 +509,11 @@ ui_mouse(struct ui *ui)
 		return 0;
 	if (ui->view != UI_VIEW_MATRIX)
 		return 0;
+	/* A click on the answer pane opens the answer in full. */
+	if (ui->lay.ans_h > 0 && me.y >= ui->lay.ans_y &&
+	    me.y < ui->lay.ans_y + ui->lay.ans_h && me.x >= ui->lay.ans_x &&
+	    me.x < ui->lay.ans_x + ui->lay.ans_w)
+		return ui_keys_dispatch(ui, 'a');
 	if (ui_state_hit(ui, me.y, me.x))
 		return UI_R_HANDLED | UI_R_REDRAW;
 	return 0;
@@ -667,6 +676,7 @@ ui_run(struct evloop *ev, struct run *r, const struct opts *o)
 	ui_alive = false;
 	free(ui->hist);
 	ui->hist = NULL;
+	ui_state_answer_free(ui);
 	if (ui->signo != 0)
 		log_debug("ui: ended by signal %d", ui->signo);
 	return rc;

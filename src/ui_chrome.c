@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "advice.h"
 #include "dialect.h"
 #include "probe.h"
 #include "run.h"
@@ -119,6 +120,55 @@ ui_chrome_header(struct ui *ui, const char *title)
 		ui_lb_draw(ui, 0, COLS - rw, rw, &rt, 0, bar, false);
 }
 
+/*
+ * "My setting: POP3  port 110  SSL/TLS" with the field that has focus in
+ * reverse video, then as many hints as fit (80 columns: all four, with a
+ * five-digit port).
+ */
+static void
+ui_chrome_setting(struct ui *ui)
+{
+	struct ui_lbuf	 lb, it;
+	const char	*hints[4];
+	unsigned	 pa = ui_attr(ui, UI_E_PROMPT);
+	unsigned	 hi = ui_attr(ui, UI_E_DIM);
+	char		 port[16];
+	size_t		 i;
+
+	hints[0] = "Tab next";
+	hints[1] = "change";
+	hints[2] = "Enter check";
+	hints[3] = "Esc cancel";
+	lb.n = 0;
+	ui_lb_add(&lb, pa, "My setting: ");
+	ui_lb_add(&lb, ui->set_field == UI_SF_PROTO ? A_REVERSE : A_BOLD,
+	    advice_proto_label(ui->set_proto));
+	ui_lb_add(&lb, pa, "  port ");
+	if (ui->set_port > 0)
+		snprintf(port, sizeof port, "%u", ui->set_port);
+	else
+		snprintf(port, sizeof port, "_");
+	ui_lb_add(&lb, ui->set_field == UI_SF_PORT ? A_REVERSE : A_BOLD,
+	    port);
+	ui_lb_add(&lb, pa, "  ");
+	ui_lb_add(&lb, ui->set_field == UI_SF_SECURITY ? A_REVERSE : A_BOLD,
+	    facts_mode_client(ui->set_mode));
+	ui_lb_add(&lb, pa, " ");
+	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		it.n = 0;
+		ui_lb_add(&it, hi, " ");
+		if (i == 1) {
+			ui_lb_add(&it, hi, ui_glyph(ui, UI_G_UPDOWN));
+			ui_lb_add(&it, hi, " ");
+		}
+		ui_lb_add(&it, hi, hints[i]);
+		if (ui_lb_width(&lb) + ui_lb_width(&it) > COLS)
+			break;
+		ui_lb_cat(&lb, &it);
+	}
+	ui_lb_draw(ui, LINES - 1, 0, COLS, &lb, 0, 0, true);
+}
+
 static void
 ui_chrome_prompt(struct ui *ui)
 {
@@ -134,6 +184,9 @@ ui_chrome_prompt(struct ui *ui)
 	case UI_P_SAVE:
 		ui_lb_add(&lb, pa, "Save report to (.json: JSON, else text): ");
 		break;
+	case UI_P_SETTING:
+		ui_chrome_setting(ui);
+		return;
 	case UI_P_OVERWRITE:
 		ui_lb_raw(ui, &lb, pa, ui->input, ui->input_len,
 		    ui->san_flags, 200);

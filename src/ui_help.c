@@ -26,6 +26,7 @@ struct ui_section {
 static const struct ui_section ui_sections[] = {
 	{ UI_IN_MATRIX, "Matrix" },
 	{ UI_IN_TRANSCRIPT, "Transcript, hex and certificates" },
+	{ UI_IN_ANSWER, "Answer (a): what to type into a mail program" },
 	{ UI_IN_HELP, "This help" },
 	{ UI_IN_ALL, "Everywhere" },
 };
@@ -136,9 +137,45 @@ ui_help_draw(struct ui *ui)
 		}
 	}
 
+	/* The setting prompt reads its keys itself (ui_keys.c). */
+	ui_help_title(&d, "Check my setting (m)");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "Tab Right",
+	    UI_HELP_KEYS_W, 0, "next field: protocol, port, security "
+	    "(Shift-Tab, Left: back)");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "Up Down Space",
+	    UI_HELP_KEYS_W, 0, "change the field: the protocol, the ports "
+	    "probed for it, None / STARTTLS / SSL/TLS");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "0-9 i p s",
+	    UI_HELP_KEYS_W, 0, "type a port; pick IMAP, POP3 or SMTP");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "Enter", UI_HELP_KEYS_W,
+	    0, "check it as --setting does: works or not, why, what to "
+	    "change");
+	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "Esc", UI_HELP_KEYS_W,
+	    0, "cancel");
+
+	ui_help_title(&d, "Answer pane (under the matrix)");
+	snprintf(cell, sizeof cell, "%s secure", ui_glyph(ui, UI_G_OK));
+	ui_help_line(&d, ui_tone_attr(ui, TONE_GOOD), cell,
+	    UI_HELP_KEYS_W + 4, 0, "encrypted with a verified certificate: "
+	    "type this setting into the mail program");
+	snprintf(cell, sizeof cell, "%s expired", ui_glyph(ui, UI_G_WARN));
+	ui_help_line(&d, ui_tone_attr(ui, TONE_WARN), cell,
+	    UI_HELP_KEYS_W + 4, 0, "the best there is, but the certificate "
+	    "has this problem: a mail program warns");
+	snprintf(cell, sizeof cell, "%s not encrypted",
+	    ui_glyph(ui, UI_G_BAD));
+	ui_help_line(&d, ui_tone_attr(ui, TONE_BAD), cell,
+	    UI_HELP_KEYS_W + 4, 0, "nothing encrypted works here: ask your "
+	    "provider");
+	snprintf(cell, sizeof cell, "%s", ui->utf8 ? "\xe2\x80\xa6" :
+	    "...");
+	ui_help_line(&d, ui_tone_attr(ui, TONE_PENDING), cell,
+	    UI_HELP_KEYS_W + 4, 0, "cells that decide it are still probing");
+
 	ui_help_title(&d, "Mouse");
 	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "click", UI_HELP_KEYS_W,
-	    0, "select the cell under the pointer");
+	    0, "select the cell under the pointer; on the answer pane: the "
+	    "answer in full");
 	ui_help_line(&d, ui_attr(ui, UI_E_COLHEAD), "wheel", UI_HELP_KEYS_W,
 	    0, "scroll the detail pane under the pointer, else move the "
 	    "selection; scroll the transcript and this help");

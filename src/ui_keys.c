@@ -16,6 +16,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "advice.h"
 #include "dialect.h"
 #include "probe.h"
 #include "run.h"
@@ -48,6 +49,10 @@ static int	ui_k_search(struct ui *, int);
 static int	ui_k_next(struct ui *, int);
 static int	ui_k_tmode(struct ui *, int);
 static int	ui_k_hscroll_help(struct ui *, int);
+static int	ui_k_answer(struct ui *, int);
+static int	ui_k_ascroll(struct ui *, int);
+static int	ui_k_ahost(struct ui *, int);
+static int	ui_k_setting(struct ui *, int);
 
 #define K(x)	UI_FK(x)
 #define UI_CTRL(c)	((c) & 0x1f)
@@ -76,6 +81,14 @@ static const struct ui_key ui_keys[] = {
 	{ UI_IN_MATRIX, { '\r', '\n', K(KEY_ENTER) }, "Enter", "Enter", -1,
 	    "transcript", "open the transcript of the selected cell",
 	    ui_k_open, UI_T_TEXT },
+	{ UI_IN_MATRIX, { 'a' }, "a", "a", -1, "answer",
+	    "the answer in full: the settings to type into a mail program, "
+	    "your setting's verdict, every finding with its cells and fix",
+	    ui_k_answer, 0 },
+	{ UI_IN_MATRIX, { 'm' }, "m", NULL, -1, NULL,
+	    "check my setting: pick protocol, port and security (Tab, "
+	    "arrows, digits), Enter shows whether it works and what to "
+	    "change (Esc cancels)", ui_k_setting, 0 },
 	{ UI_IN_MATRIX, { '?', K(KEY_F(1)) }, "? F1", "?", -1, "help",
 	    "this help: every key and what the screen means", ui_k_help, 0 },
 	{ UI_IN_MATRIX, { 'q', UI_CTRL('c') }, "q", "q", -1, "quit",
@@ -161,6 +174,28 @@ static const struct ui_key ui_keys[] = {
 	    "bottom", ui_k_hscroll_help, UI_SC_BOTTOM },
 	{ UI_IN_HELP, { 27, 'q', '?', K(KEY_F(1)) }, "Esc q ?", "q", -1,
 	    "back", "close the help", ui_k_back, 0 },
+
+	{ UI_IN_ANSWER, { K(KEY_UP), 'k' }, "Up k", NULL, UI_G_UPDOWN,
+	    "scroll", "scroll up a line", ui_k_ascroll, UI_SC_LINE_UP },
+	{ UI_IN_ANSWER, { K(KEY_DOWN), 'j' }, "Down j", NULL, -1, NULL,
+	    "scroll down a line", ui_k_ascroll, UI_SC_LINE_DOWN },
+	{ UI_IN_ANSWER, { K(KEY_PPAGE), 'b' }, "PgUp b", NULL, -1, NULL,
+	    "scroll up a page", ui_k_ascroll, UI_SC_PAGE_UP },
+	{ UI_IN_ANSWER, { K(KEY_NPAGE), ' ' }, "PgDn Space", NULL, -1, NULL,
+	    "scroll down a page", ui_k_ascroll, UI_SC_PAGE_DOWN },
+	{ UI_IN_ANSWER, { K(KEY_HOME), 'g' }, "Home g", NULL, -1, NULL,
+	    "top", ui_k_ascroll, UI_SC_TOP },
+	{ UI_IN_ANSWER, { K(KEY_END), 'G' }, "End G", NULL, -1, NULL,
+	    "bottom", ui_k_ascroll, UI_SC_BOTTOM },
+	{ UI_IN_ANSWER, { 'm' }, "m", "m", -1, "check my setting",
+	    "check my setting: pick protocol, port and security, see the "
+	    "verdict", ui_k_setting, 0 },
+	{ UI_IN_ANSWER, { '\t' }, "Tab", NULL, -1, NULL,
+	    "the answer for the next host (several hosts)", ui_k_ahost, 1 },
+	{ UI_IN_ANSWER, { 27, 'q', 'a', K(KEY_BACKSPACE) }, "Esc q a", "q",
+	    -1, "back", "back to the matrix", ui_k_back, 0 },
+	{ UI_IN_ANSWER, { '?', K(KEY_F(1)) }, "? F1", "?", -1, "help",
+	    "this help", ui_k_help, 0 },
 
 	{ UI_IN_ALL, { 'Q' }, "Q", NULL, -1, NULL, "quit from any view",
 	    ui_k_quit, 0 },
@@ -500,6 +535,128 @@ ui_k_tmode(struct ui *ui, int mode)
 	return UI_R_HANDLED | UI_R_REDRAW;
 }
 
+static int
+ui_k_answer(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui->view = UI_VIEW_ANSWER;
+	ui->a_top = 0;
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+static int
+ui_k_ascroll(struct ui *ui, int how)
+{
+	ui_state_scroll(&ui->a_top, ui->a_lines, LINES - 2 > 1 ? LINES - 2 :
+	    1, how);
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+/* The answer follows the selected cell's host: select the first address
+ * of the next host (addresses are in host order). */
+static int
+ui_k_ahost(struct ui *ui, int arg)
+{
+	size_t	naddr = run_addr_count(ui->run), k, a, host;
+
+	(void)arg;
+	if (naddr == 0)
+		return UI_R_HANDLED;
+	host = run_get_addr(ui->run, ui->sel_addr)->host;
+	for (k = 1; k < naddr; k++) {
+		a = (ui->sel_addr + k) % naddr;
+		if (run_get_addr(ui->run, a)->host != host) {
+			ui->sel_addr = a;
+			ui->a_top = 0;
+			ui->det_top = 0;
+			return UI_R_HANDLED | UI_R_REDRAW;
+		}
+	}
+	ui_state_msg(ui, false, "one host only");
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+static int
+ui_k_setting(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui_state_setting_init(ui);
+	ui->prompt = UI_P_SETTING;
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
+/*
+ * A key in the setting prompt: Tab and Left/Right move between the three
+ * fields, Up/Down (and Space) change the one with focus, digits type a
+ * port, i/p/s pick a protocol; Enter checks with the same advice_check as
+ * --setting, Esc cancels.
+ */
+static int
+ui_setting_key(struct ui *ui, int key)
+{
+	struct advice_given	g;
+
+	if (key == 27) {
+		ui->prompt = UI_P_NONE;
+		ui_state_msg(ui, false, "check cancelled");
+		return UI_R_HANDLED | UI_R_REDRAW;
+	}
+	if (key == '\r' || key == '\n' || key == UI_FK(KEY_ENTER)) {
+		if (ui->set_port == 0 || ui->set_port > 65535)
+			return UI_R_HANDLED;
+		memset(&g, 0, sizeof g);
+		g.proto = ui->set_proto;
+		g.port = (uint16_t)ui->set_port;
+		g.security = ui->set_mode;
+		snprintf(g.text, sizeof g.text, "%s:%u:%s",
+		    advice_proto_name(g.proto), ui->set_port,
+		    g.security == MODE_PLAIN ? "none" :
+		    g.security == MODE_STARTTLS ? "starttls" : "ssl");
+		ui_state_answer_check(ui, &g);
+		ui->prompt = UI_P_NONE;
+		ui->view = UI_VIEW_ANSWER;
+		ui->a_to_mine = true;
+		return UI_R_HANDLED | UI_R_REDRAW;
+	}
+	if (key == '\t' || key == UI_FK(KEY_RIGHT)) {
+		ui->set_field = (enum ui_set_field)((ui->set_field + 1) %
+		    UI_SF_LAST);
+		ui->set_typed = false;
+	} else if (key == UI_FK(KEY_BTAB) || key == UI_FK(KEY_LEFT)) {
+		ui->set_field = (enum ui_set_field)((ui->set_field +
+		    UI_SF_LAST - 1) % UI_SF_LAST);
+		ui->set_typed = false;
+	} else if (key == UI_FK(KEY_UP))
+		ui_state_setting_step(ui, -1);
+	else if (key == UI_FK(KEY_DOWN) || key == ' ')
+		ui_state_setting_step(ui, 1);
+	else if (key >= '0' && key <= '9') {
+		/* Typing a number goes to the port, whatever has focus;
+		 * the first digit replaces the port shown. */
+		if (ui->set_field != UI_SF_PORT || !ui->set_typed)
+			ui->set_port = 0;
+		ui->set_field = UI_SF_PORT;
+		ui->set_typed = true;
+		if (ui->set_port * 10 + (unsigned)(key - '0') <= 65535)
+			ui->set_port = ui->set_port * 10 +
+			    (unsigned)(key - '0');
+	} else if ((key == UI_FK(KEY_BACKSPACE) || key == 127 ||
+	    key == UI_CTRL('h')) && ui->set_field == UI_SF_PORT) {
+		ui->set_port /= 10;
+		ui->set_typed = true;
+	} else if (key == 'i' || key == 'I' || key == 'p' || key == 'P' ||
+	    key == 's' || key == 'S') {
+		ui->set_proto = key == 'i' || key == 'I' ? ADVICE_IMAP :
+		    key == 'p' || key == 'P' ? ADVICE_POP3 : ADVICE_SMTP;
+		/* Step there and back: the port follows the protocol. */
+		ui->set_field = UI_SF_PROTO;
+		ui_state_setting_step(ui, 1);
+		ui_state_setting_step(ui, -1);
+	} else
+		return UI_R_HANDLED;
+	return UI_R_HANDLED | UI_R_REDRAW;
+}
+
 /* Incremental search: every change of the pattern looks again from where
  * the search started [less]. */
 static void
@@ -540,6 +697,8 @@ ui_prompt_key(struct ui *ui, int key)
 	mbstate_t	st;
 	size_t		n;
 
+	if (ui->prompt == UI_P_SETTING)
+		return ui_setting_key(ui, key);
 	if (ui->prompt == UI_P_OVERWRITE) {
 		ui->prompt = UI_P_NONE;
 		if (key == 'y' || key == 'Y')
@@ -611,7 +770,8 @@ ui_keys_dispatch(struct ui *ui, int key)
 	    key != UI_CTRL('c') && key != UI_CTRL('l'))
 		return res;
 	where = ui->view == UI_VIEW_TRANSCRIPT ? UI_IN_TRANSCRIPT :
-	    ui->view == UI_VIEW_HELP ? UI_IN_HELP : UI_IN_MATRIX;
+	    ui->view == UI_VIEW_HELP ? UI_IN_HELP :
+	    ui->view == UI_VIEW_ANSWER ? UI_IN_ANSWER : UI_IN_MATRIX;
 	if (ui->lay.too_small && key == 'q')
 		return UI_R_QUIT;
 	for (i = 0; i < UI_NKEYS; i++) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The main view: one block of port rows per address with a cell per
- * security mode; the layout of the screen (where the detail pane goes,
- * below or beside) comes from LINES x COLS on every draw.  It reads the
+ * security mode; the layout of the screen (the answer pane under the
+ * matrix, the detail pane below or beside) comes from LINES x COLS on
+ * every draw.  It reads the
  * model only through run/probe accessors and never calls the controller
  * or another view.
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "dialect.h"
+#include "opts.h"
 #include "probe.h"
 #include "report.h"
 #include "run.h"
@@ -26,6 +28,9 @@
 #define UI_REASON_W	44	/* cells this wide also show the reason */
 #define UI_CELL_WANT	20	/* " ! password in clear" */
 #define UI_STATS_COLS	100	/* watch: failures/runs per cell from here */
+#define UI_ANS_LINES	3	/* answer pane: incoming, outgoing, findings */
+#define UI_ANS_ROOM	10	/* lines left for matrix and detail, else
+				 * the answer pane keeps one line */
 
 /* Short words for a probe still running, to fit a narrow cell. */
 static const char *
@@ -95,7 +100,7 @@ ui_matrix_layout(struct ui *ui)
 	struct ui_layout	*l = &ui->lay;
 	const struct port_row	*pr;
 	size_t			 i;
-	int			 need, avail, n, det_min;
+	int			 need, avail, n, det_min, ans;
 
 	memset(l, 0, sizeof *l);
 	l->scr_lines = LINES;
@@ -122,6 +127,15 @@ ui_matrix_layout(struct ui *ui)
 	if (need < 1)
 		need = 1;
 	avail = LINES - 2;
+	/*
+	 * The answer pane under the matrix is always there [issue 8]: three
+	 * lines, a fourth for the user's setting; on a short screen one (the
+	 * findings), so that matrix and detail keep some room.
+	 */
+	ans = UI_ANS_LINES + (ui->mine_set || ui->opts->advice.ngiven > 0 ?
+	    1 : 0);
+	if (avail < ans + UI_ANS_ROOM)
+		ans = avail >= UI_ANS_ROOM ? 1 : 0;
 	l->side = COLS >= UI_SIDE_COLS || (COLS >= 120 && need > avail / 2);
 	if (l->side) {
 		l->det_w = COLS * 2 / 5;
@@ -129,16 +143,27 @@ ui_matrix_layout(struct ui *ui)
 			l->det_w = 50;
 		l->mat_w = COLS - l->det_w - 1;
 		l->mat_y = l->det_y = 1;
-		l->mat_h = l->det_h = avail;
+		l->mat_h = avail - ans;
+		l->det_h = avail;
 		l->det_x = l->mat_w + 1;
+		l->ans_y = l->mat_y + l->mat_h;
+		l->ans_w = l->mat_w;
 	} else {
-		det_min = avail >= 2 * UI_DET_MIN ? UI_DET_MIN : avail / 2;
+		/* The detail pane gets what the matrix and the answer
+		 * leave, but at least det_min lines. */
+		det_min = avail - ans >= 2 * UI_DET_MIN ? UI_DET_MIN :
+		    (avail - ans) / 2;
 		l->mat_w = l->det_w = COLS;
 		l->mat_y = 1;
-		l->mat_h = need < avail - det_min ? need : avail - det_min;
-		l->det_y = l->mat_y + l->mat_h;
-		l->det_h = avail - l->mat_h;
+		l->mat_h = need < avail - ans - det_min ? need :
+		    avail - ans - det_min;
+		l->ans_y = l->mat_y + l->mat_h;
+		l->ans_w = COLS;
+		l->det_y = l->ans_y + ans;
+		l->det_h = avail - l->mat_h - ans;
 	}
+	l->ans_x = 0;
+	l->ans_h = ans;
 	/*
 	 * "SMTP 465 submissions" then cells of " ! password in clear": each
 	 * cell starts with the space that separates it from the one before.

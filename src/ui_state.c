@@ -2,9 +2,12 @@
 /*
  * What the screen is showing: the selection and its scroll positions, the
  * history of every cell across re-probes (watch mode, like mtr), the watch
- * timer, the status message and where the transcript's events fall in its
- * sub-views.  It reads the model and draws nothing; it never calls the
- * controller, a view, the chrome or the key table.
+ * timer, the status message, where the transcript's events fall in its
+ * sub-views, and the answer (issue 8) with the setting the user checks,
+ * cached by the run's change counter so that it is computed when the run
+ * changed and never once per frame.  It reads the model and draws
+ * nothing; it never calls the controller, a view, the chrome or the key
+ * table.
  */
 #include "config.h"
 
@@ -14,8 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
+#include "dialect.h"
 #include "evloop.h"
 #include "log.h"
+#include "opts.h"
+#include "out_advice.h"
 #include "probe.h"
 #include "report.h"
 #include "run.h"
@@ -394,4 +401,257 @@ ui_state_t_show(struct ui *ui, int ev)
 	if (*top < 0)
 		*top = 0;
 	ui->t_follow = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The answer. */
+
+/* The host of the selected cell; the first before any address. */
+static size_t
+ui_state_sel_host(const struct ui *ui)
+{
+	const struct run_addr	*a;
+
+	if (run_addr_count(ui->run) == 0)
+		return 0;
+	a = run_get_addr(ui->run, ui->sel_addr);
+	return a != NULL ? a->host : 0;
+}
+
+static const struct advice_host *
+ui_state_advice_host(const struct ui *ui, const struct advice *a,
+    size_t hostidx)
+{
+	const struct run_host		*rh = run_get_host(ui->run, hostidx);
+	const struct advice_host	*h;
+	size_t				 i;
+
+	if (a == NULL || rh == NULL)
+		return NULL;
+	for (i = 0; i < advice_host_count(a); i++) {
+		h = advice_get_host(a, i);
+		if (strcmp(h->host, rh->name) == 0)
+			return h;
+	}
+	return NULL;
+}
+
+const struct advice_host *
+ui_state_answer(struct ui *ui, size_t *hostidx)
+{
+	uint64_t	ch = run_get_changes(ui->run);
+	size_t		hi = ui_state_sel_host(ui);
+
+	if (hostidx != NULL)
+		*hostidx = hi;
+	/* The same settings and thresholds as the reports. */
+	if (ui->answer == NULL || ui->answer_changes != ch) {
+		advice_free(ui->answer);
+		ui->answer = out_advice_dup(ui->run);
+		ui->answer_changes = ch;
+		log_debug("ui: answer computed at change %llu",
+		    (unsigned long long)ch);
+	}
+	return ui_state_advice_host(ui, ui->answer, hi);
+}
+
+const struct advice_check *
+ui_state_answer_mine(struct ui *ui)
+{
+	const struct advice_host	*h;
+	struct advice_input		 in;
+	struct advice_cell		*cells;
+	uint64_t			 ch = run_get_changes(ui->run);
+	size_t				 n;
+
+	if (!ui->mine_set)
+		return NULL;
+	if (ui->mine_adv == NULL || ui->mine_changes != ch) {
+		/* What out_advice_dup() does, with the one setting typed
+		 * here instead of those of --setting. */
+		advice_free(ui->mine_adv);
+		memset(&in, 0, sizeof in);
+		cells = advice_cells_dup(ui->run, &n);
+		in.cells = cells;
+		in.ncells = n;
+		in.given = &ui->mine;
+		in.ngiven = 1;
+		in.expiring_days = ui->opts->advice.warn_days;
+		in.now = 0;
+		ui->mine_adv = advice_new(&in);
+		ui->mine_changes = ch;
+		free(cells);
+	}
+	h = ui_state_advice_host(ui, ui->mine_adv, ui_state_sel_host(ui));
+	return h != NULL && h->nchecks > 0 ? &h->checks[0] : NULL;
+}
+
+void
+ui_state_answer_check(struct ui *ui, const struct advice_given *g)
+{
+	ui->mine = *g;
+	ui->mine_set = true;
+	advice_free(ui->mine_adv);
+	ui->mine_adv = NULL;
+}
+
+static bool
+ui_state_row_is(const struct port_row *pr, enum advice_proto p)
+{
+	return pr != NULL && pr->dialect != NULL &&
+	    strcmp(pr->dialect->name, advice_proto_name(p)) == 0;
+}
+
+bool
+ui_state_answer_pending(const struct ui *ui, size_t hostidx,
+    enum advice_proto p)
+{
+	const struct run_host	*rh = run_get_host(ui->run, hostidx);
+	const struct probe	*pb;
+	size_t			 a, row;
+	int			 m;
+
+	if (rh == NULL || !rh->resolved)
+		return true;
+	for (a = 0; a < run_addr_count(ui->run); a++) {
+		if (run_get_addr(ui->run, a)->host != hostidx)
+			continue;
+		for (row = 0; row < run_row_count(ui->run); row++) {
+			if (!ui_state_row_is(run_get_row(ui->run, row), p))
+				continue;
+			for (m = 0; m < MODE_LAST; m++) {
+				pb = run_get_probe(ui->run, a, row,
+				    (enum probe_mode)m);
+				if (pb != NULL && probe_get_facts(pb)->status ==
+				    ST_PENDING)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool
+ui_state_answer_probed(const struct ui *ui, enum advice_proto p)
+{
+	size_t	row;
+
+	for (row = 0; row < run_row_count(ui->run); row++) {
+		if (ui_state_row_is(run_get_row(ui->run, row), p))
+			return true;
+	}
+	return false;
+}
+
+void
+ui_state_answer_free(struct ui *ui)
+{
+	advice_free(ui->answer);
+	advice_free(ui->mine_adv);
+	ui->answer = ui->mine_adv = NULL;
+}
+
+/* The first probed port of p meant for mode m, else the first of p, else
+ * the standard port of m (0 when the run has no such protocol). */
+static unsigned
+ui_state_port_for(const struct ui *ui, enum advice_proto p,
+    enum probe_mode m)
+{
+	const struct dialect_service	*sv;
+	const struct port_row		*pr;
+	const struct dialect		*d;
+	unsigned			 first = 0;
+	size_t				 row;
+
+	for (row = 0; row < run_row_count(ui->run); row++) {
+		pr = run_get_row(ui->run, row);
+		if (!ui_state_row_is(pr, p))
+			continue;
+		if (pr->native == m)
+			return pr->port;
+		if (first == 0)
+			first = pr->port;
+	}
+	if (first != 0)
+		return first;
+	d = dialect_by_name(advice_proto_name(p));
+	for (sv = d != NULL ? d->services : NULL; sv != NULL &&
+	    sv->name != NULL; sv++) {
+		/* 25 is relay, never the port to suggest for sending. */
+		if (sv->native == m && !(p == ADVICE_SMTP && sv->port == 25))
+			return sv->port;
+	}
+	return 0;
+}
+
+void
+ui_state_setting_init(struct ui *ui)
+{
+	const struct port_row	*pr;
+	int			 p;
+
+	ui->set_field = UI_SF_PROTO;
+	ui->set_typed = false;
+	if (ui->mine_set) {
+		/* Where the last check left off: a second try changes one
+		 * field. */
+		ui->set_proto = ui->mine.proto;
+		ui->set_port = ui->mine.port;
+		ui->set_mode = ui->mine.security;
+		return;
+	}
+	pr = ui_state_selected(ui) != NULL ?
+	    run_get_row(ui->run, ui->sel_row) : NULL;
+	p = pr != NULL ? advice_proto_from_name(pr->dialect->name) : -1;
+	if (p == -1) {
+		ui->set_proto = ADVICE_IMAP;
+		ui->set_mode = MODE_TLS;
+		ui->set_port = ui_state_port_for(ui, ui->set_proto,
+		    ui->set_mode);
+		return;
+	}
+	/* The selected cell is the likeliest question: "this one?" */
+	ui->set_proto = (enum advice_proto)p;
+	ui->set_port = pr->port;
+	ui->set_mode = ui->modes[ui->sel_col];
+}
+
+void
+ui_state_setting_step(struct ui *ui, int dir)
+{
+	const struct port_row	*pr;
+	unsigned		 ports[64];
+	size_t			 row, n = 0, i;
+
+	switch (ui->set_field) {
+	case UI_SF_PROTO:
+		ui->set_proto = (enum advice_proto)(((int)ui->set_proto +
+		    ADVICE_PROTO_LAST + (dir > 0 ? 1 : -1)) %
+		    ADVICE_PROTO_LAST);
+		ui->set_port = ui_state_port_for(ui, ui->set_proto,
+		    ui->set_mode);
+		break;
+	case UI_SF_PORT:
+		/* Through the ports probed for the protocol: any other
+		 * port can be typed, but was not probed. */
+		for (row = 0; row < run_row_count(ui->run) &&
+		    n < sizeof ports / sizeof ports[0]; row++) {
+			pr = run_get_row(ui->run, row);
+			if (ui_state_row_is(pr, ui->set_proto))
+				ports[n++] = pr->port;
+		}
+		if (n == 0)
+			break;
+		for (i = 0; i < n && ports[i] != ui->set_port; i++)
+			continue;
+		if (i == n)
+			i = dir > 0 ? n - 1 : 0;
+		ui->set_port = ports[(i + n + (dir > 0 ? 1 : n - 1)) % n];
+		ui->set_typed = false;
+		break;
+	default:
+		ui->set_mode = (enum probe_mode)(((int)ui->set_mode +
+		    MODE_LAST + (dir > 0 ? 1 : -1)) % MODE_LAST);
+		break;
+	}
 }
