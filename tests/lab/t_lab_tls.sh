@@ -40,7 +40,7 @@ cases=(
 	"tls12-pss|ok|TLSv1.2, certificate verified||signature=rsa_pss"
 	"tls12-pkcs1|ok|TLSv1.2, certificate verified||signature=rsa_pkcs1"
 )
-echo "1..$((${#cases[@]} * 6 + 4))"
+echo "1..$((${#cases[@]} * 4 + 4 + 4))"
 
 check() {	# check JSON status reason problems facts -> "" or why not
 	python3 - "$@" <<'EOF'
@@ -119,10 +119,6 @@ for c in "${cases[@]}"; do
 			    tap_todo OK "$name $svc: named" "probe.c" ||
 			    tap_todo FAIL "$name $svc: named" \
 			    "the probe does not watch the close (probe.c)"
-			;;
-		*)
-			n=$((n + 1))
-			echo "ok $n # SKIP $name: nothing at the close"
 			;;
 		esac
 		back=no
