@@ -461,6 +461,28 @@ adv_problem_words(unsigned problems, struct adv_sb *sb)
 	}
 }
 
+/* After a suggested setting: "" when it is secure, else what is wrong with
+ * it: " (but its certificate is not trusted: expired)", " (not
+ * encrypted)". */
+static void
+adv_caveat(const struct advice_setting *s, struct adv_sb *sb)
+{
+	sb->off = 0;
+	sb->buf[0] = '\0';
+	if (s == NULL || s->secure)
+		return;
+	if (s->security == MODE_PLAIN) {
+		adv_sb_printf(sb, " (not encrypted)");
+		return;
+	}
+	adv_sb_printf(sb, " (but its certificate is not trusted: ");
+	if (s->problems != 0)
+		adv_problem_words(s->problems, sb);
+	else
+		adv_sb_printf(sb, "not verified");
+	adv_sb_printf(sb, ")");
+}
+
 /* What the port speaks: "plaintext and STARTTLS", "SSL/TLS"; "" when no
  * mode works there. */
 static void
@@ -850,7 +872,7 @@ adv_check(struct adv_build *b, const struct advice_given *gv,
 	const struct advice_setting *best, *same, *other, *s;
 	struct advice_setting	 self;
 	struct adv_group	*g;
-	struct adv_sb		 sb;
+	struct adv_sb		 sb, cb, cs;
 	size_t			 i;
 	bool			 insecure_ok = false;
 
@@ -942,22 +964,34 @@ adv_check(struct adv_build *b, const struct advice_given *gv,
 		if (s->port != gv->port && other == NULL)
 			other = s;
 	}
+	/* A way out that is not secure says so, so that nobody follows it
+	 * blindly. */
+	adv_caveat(best, &cb);
+	adv_caveat(same != NULL && best->port != gv->port ? same : other,
+	    &cs);
+	if (best->security == MODE_PLAIN) {
+		/* Everything is plaintext then; the sentence below says it
+		 * once. */
+		cb.buf[0] = cs.buf[0] = '\0';
+	}
 	if (best->port != gv->port) {
-		if (same != NULL)
-			xasprintf(&c->change, "use %u with %s, or keep %u and "
-			    "choose %s", best->port,
-			    facts_mode_client(best->security), gv->port,
-			    facts_mode_client(same->security));
-		else
-			xasprintf(&c->change, "use %u with %s", best->port,
-			    facts_mode_client(best->security));
-	} else if (other != NULL)
-		xasprintf(&c->change, "keep %u and choose %s, or use %u with "
-		    "%s", gv->port, facts_mode_client(best->security),
-		    other->port, facts_mode_client(other->security));
-	else
-		xasprintf(&c->change, "keep %u and choose %s", gv->port,
-		    facts_mode_client(best->security));
+		if (same != NULL) {
+			xasprintf(&c->change, "use %u with %s%s, or keep %u "
+			    "and choose %s%s", best->port,
+			    facts_mode_client(best->security), cb.buf,
+			    gv->port, facts_mode_client(same->security),
+			    cs.buf);
+		} else
+			xasprintf(&c->change, "use %u with %s%s", best->port,
+			    facts_mode_client(best->security), cb.buf);
+	} else if (other != NULL) {
+		xasprintf(&c->change, "keep %u and choose %s%s, or use %u "
+		    "with %s%s", gv->port, facts_mode_client(best->security),
+		    cb.buf, other->port, facts_mode_client(other->security),
+		    cs.buf);
+	} else
+		xasprintf(&c->change, "keep %u and choose %s%s", gv->port,
+		    facts_mode_client(best->security), cb.buf);
 	if (best->security == MODE_PLAIN) {
 		/* Never steer a user into plaintext without saying so. */
 		memset(&sb, 0, sizeof sb);
@@ -1406,7 +1440,7 @@ adv_finding_text(struct adv_build *b, enum advice_finding_id id)
 		break;
 	case ADVICE_F_CERT_HOSTNAME_MISMATCH:
 		adv_sb_printf(&t, "the certificate on %s is not valid for "
-		    "%s; the names it does carry are listed", w.buf, host);
+		    "%s: it carries other names", w.buf, host);
 		adv_sb_printf(&fx, "type one of those names as the server "
 		    "name if it belongs to the same provider, or have the "
 		    "administrator install a certificate that includes %s",
