@@ -6,7 +6,7 @@
 set -u
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${builddir:-.}
-targets="pingpong sanitize tls_observe"
+targets="pingpong sanitize tls_observe probe"
 n=0
 for t in $targets; do n=$((n + 1)); done
 echo "1..$n"
