@@ -143,7 +143,8 @@ ui_matrix_layout(struct ui *ui)
 			l->det_w = 50;
 		l->mat_w = COLS - l->det_w - 1;
 		l->mat_y = l->det_y = 1;
-		l->mat_h = avail - ans;
+		/* The answer right under the matrix, not at the bottom. */
+		l->mat_h = need < avail - ans ? need : avail - ans;
 		l->det_h = avail;
 		l->det_x = l->mat_w + 1;
 		l->ans_y = l->mat_y + l->mat_h;
