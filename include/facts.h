@@ -133,6 +133,12 @@ struct tls_facts {
 	char		 signature[40];	/* handshake signature scheme
 					 * ("rsa_pss_rsae_sha256"); TLS 1.2
 					 * only, "" when unknown */
+	char		 close[24];	/* how the server ended the TLS
+					 * session after our goodbye:
+					 * "close_notify",
+					 * "close_notify_then_data",
+					 * "no_close_notify"; "" if not seen
+					 * (RFC 8446 6.1) */
 	bool		 verified;	/* chain and name verified */
 	unsigned	 problems;	/* TLS_PROB_BIT() set */
 	uint32_t	 verify_flags;	/* mbedTLS verification flags */

@@ -63,6 +63,9 @@ void		 run_free(struct run *);
 /* Start resolving and probing; cb runs after every change. */
 void		 run_start(struct run *, run_change_cb, void *arg);
 bool		 run_is_done(const struct run *);
+/* Done, and every connection has ended too (the goodbyes are bounded by
+ * the QUIT deadline): the facts of how each server closed are in. */
+bool		 run_is_closed(const struct run *);
 /* Incremented on every change of any probe, address or host. */
 uint64_t	 run_get_changes(const struct run *);
 uint64_t	 run_get_start_us(const struct run *);

@@ -51,6 +51,9 @@ void			 tlswrap_close_notify(struct tlswrap *);
 void			 tlswrap_get_facts(const struct tlswrap *,
 			    struct tls_facts *f, int64_t now);
 bool			 tlswrap_is_verified(const struct tlswrap *);
+/* How the peer ended the session once it did: "close_notify",
+ * "close_notify_then_data", "no_close_notify"; "" before. */
+const char		*tlswrap_get_close(const struct tlswrap *);
 /* The name check of every session, on one DER certificate: 1 when host
  * (a DNS name, or an IPv4/IPv6 literal) matches it, 0 when not, -1 when
  * the certificate does not parse.  RFC 9525: wildcards only as a whole

@@ -135,7 +135,9 @@ main_batch(struct evloop *ev, struct run *r, bool progress)
 	run_start(r, main_changed, NULL);
 	if (progress)
 		main_progress_tick(&mp);
-	while (!run_is_done(r) && !evloop_is_broken(ev)) {
+	/* The report waits for the goodbyes too (at most the QUIT
+	 * deadline): how a TLS server closed is one of its facts. */
+	while (!run_is_closed(r) && !evloop_is_broken(ev)) {
 		if (evloop_run_once(ev, -1) == -1) {
 			fprintf(stderr, "mailports: poll: %s\n",
 			    strerror(errno));

@@ -276,6 +276,7 @@ oj_tls(struct oj *o, const struct tls_facts *t)
 	oj_str_or_null(o, "cipher", t->cipher);
 	oj_str_or_null(o, "group", t->group);
 	oj_str_or_null(o, "signature", t->signature);
+	oj_str_or_null(o, "close", t->close);
 	oj_bool(o, "established", t->established);
 	oj_bool(o, "verified", t->verified);
 	oj_key(o, "problems");

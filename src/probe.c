@@ -59,6 +59,9 @@ struct probe {
 	bool			 grace_armed;	/* step timer is the grace */
 	enum probe_status	 final_status;	/* status once QUIT is done */
 	bool			 have_final;	/* final_status is set */
+	bool			 closing;	/* QUIT answered inside TLS:
+						 * reading until the server
+						 * closes, to see how */
 	enum io_res		 pending_io;	/* EOF/error met by a drain,
 						 * IO_DONE: none */
 	int			 pending_errno;	/* its errno */
@@ -984,6 +987,9 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 static void
 probe_on_quit(struct probe *p)
 {
+	if (p->tls != NULL && p->tls_done)
+		snprintf(p->facts.tls.close, sizeof p->facts.tls.close, "%s",
+		    tlswrap_get_close(p->tls));
 	probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
 	    p->facts.reason : "");
 }
@@ -1009,7 +1015,13 @@ probe_on_reply(struct probe *p)
 		probe_on_starttls(p, r);
 		break;
 	case PS_QUIT:
-		probe_on_quit(p);
+		/* RFC 8446 6.1: a TLS server ends with close_notify; read
+		 * on until it closes (bounded by the QUIT deadline) so that
+		 * a close without it, or data after it, is seen. */
+		if (p->tls != NULL && p->tls_done)
+			p->closing = true;
+		else
+			probe_on_quit(p);
 		break;
 	default:
 		break;
@@ -1173,6 +1185,23 @@ probe_dialogue(struct probe *p)
 	for (i = 0; i < PROBE_READS_PER_WAKE && probe_running(p) &&
 	    p->pp != NULL && p->state != PS_TLS_UPGRADE &&
 	    p->state != PS_TLS_HANDSHAKE; i++) {
+		if (p->closing) {
+			/* After the goodbye nothing is parsed and nothing
+			 * changes the verdict: bytes are only shown. */
+			r = probe_read(p, buf, sizeof buf, &n);
+			if (r == IO_WANT_READ || r == IO_WANT_WRITE) {
+				probe_watch(p, r == IO_WANT_READ ?
+				    POLLIN : POLLOUT);
+				return;
+			}
+			if (r != IO_DONE) {
+				probe_on_quit(p);
+				return;
+			}
+			transcript_add(p->tr, probe_t(p), TR_SERVER,
+			    probe_sec(p), TR_F_UNSOLICITED, buf, n);
+			continue;
+		}
 		out = pingpong_out(p->pp, &len);
 		if (len > 0) {
 			r = probe_write(p, out, len, &n);

@@ -504,6 +504,24 @@ run_is_done(const struct run *r)
 	return r->end_us != 0;
 }
 
+bool
+run_is_closed(const struct run *r)
+{
+	size_t	i, j;
+
+	if (!run_is_done(r))
+		return false;
+	for (i = 0; i < r->nblocks; i++) {
+		for (j = 0; j < r->cfg.nrows * MODE_LAST; j++) {
+			if (r->blocks[i]->cells[j] != NULL &&
+			    probe_is_started(r->blocks[i]->cells[j]) &&
+			    !probe_is_closed(r->blocks[i]->cells[j]))
+				return false;
+		}
+	}
+	return true;
+}
+
 uint64_t
 run_get_changes(const struct run *r)
 {

@@ -104,6 +104,8 @@ struct tlswrap {
 	bool			 established;	/* handshake completed */
 	bool			 failed;	/* fatal error seen */
 	bool			 at_eof;	/* peer closed (EOF result) */
+	const char		*close;		/* how the peer closed, for the
+						 * facts (tls_facts.close) */
 	int			 error;		/* mbedTLS code of failure */
 	char			*failure;	/* words for the failure */
 	bool			 legacy;	/* fails like a TLS 1.0/1.1-only
@@ -1813,10 +1815,13 @@ tlswrap_after_close_notify(struct tlswrap *tw)
 	ssize_t		n;
 
 	tlswrap_note(tw, 0, "close_notify received");
+	tw->close = "close_notify";
 	n = recv(tw->fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
-	if (n > 0)
+	if (n > 0) {
 		tlswrap_note(tw, TR_F_ERROR, "data after close_notify "
 		    "(ignored)");
+		tw->close = "close_notify_then_data";
+	}
 }
 
 /* Application data in one direction: mbedtls_ssl_read() or _write(). */
@@ -1869,9 +1874,11 @@ tlswrap_data(struct tlswrap *tw, tlswrap_data_fn fn, const char *what,
 			return IO_EOF;
 		case 0:
 		case MBEDTLS_ERR_SSL_CONN_EOF:
-			if (!tw->at_eof)
+			if (!tw->at_eof) {
 				tlswrap_note(tw, 0, "connection closed "
 				    "without close_notify");
+				tw->close = "no_close_notify";
+			}
 			tw->at_eof = true;
 			return IO_EOF;
 		}
@@ -2031,6 +2038,8 @@ tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
 	uint32_t			 flags;
 
 	f->attempted = tw->attempted;
+	snprintf(f->close, sizeof f->close, "%s", tw->close != NULL ?
+	    tw->close : "");
 	f->client_cert_requested = seen->cert_req;
 	f->legacy_suspected = tw->legacy || seen->legacy;
 	f->server_spoke_tls = seen->got_first && !seen->plain;
@@ -2084,6 +2093,12 @@ tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
 	    f->chain[0].self_issued);
 	if (leaf == NULL)
 		f->problems |= TLS_PROB_BIT(TLS_PROB_NO_CERTIFICATE);
+}
+
+const char *
+tlswrap_get_close(const struct tlswrap *tw)
+{
+	return tw->close != NULL ? tw->close : "";
 }
 
 bool

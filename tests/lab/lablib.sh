@@ -16,17 +16,6 @@ tap() {		# tap OK|FAIL description [file to show on failure]
 	return 0
 }
 
-# A known gap, reported as TAP TODO: it runs and is shown, but does not
-# fail the suite (the fix belongs to another file).
-tap_todo() {	# tap_todo OK|FAIL description reason
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2 # TODO $3"
-	else
-		echo "not ok $n - $2 # TODO $3"
-	fi
-}
-
 lab_pids=
 
 # Start `mailports --lab SPEC` on 127.0.0.1:0; sets lab_pid, lab_port,
