@@ -240,6 +240,7 @@ static void
 probe_quote_raw(const char *p, size_t n, char *buf, size_t size)
 {
 	const char	*nl;
+	size_t		 i, o;
 
 	buf[0] = '\0';
 	if (p == NULL)
@@ -251,10 +252,17 @@ probe_quote_raw(const char *p, size_t n, char *buf, size_t size)
 		n--;
 	if (n > 160)
 		n = 160;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
+	/* A reason is a C string: a NUL from the server would cut it, so
+	 * it is written in caret form, as the sanitiser shows it
+	 * (catalogue 10: later data not cut off). */
+	for (i = 0, o = 0; i < n && o + 2 < size; i++) {
+		if (p[i] == '\0') {
+			buf[o++] = '^';
+			buf[o++] = '@';
+		} else
+			buf[o++] = p[i];
+	}
+	buf[o] = '\0';
 }
 
 /* The last line of a reply, quoted. */
@@ -1041,19 +1049,21 @@ probe_handshake_failed(struct probe *p, enum io_res r)
 	struct probe_facts	*f = &p->facts;
 	const char		*data, *why;
 	size_t			 n;
-	char			 q[64];
+	char			 q[200];
 
 	tlswrap_get_facts(p->tls, &f->tls, (int64_t)time(NULL));
 	why = tlswrap_get_failure(p->tls);
 	if (tlswrap_got_plaintext(p->tls, &data, &n)) {
 		mstr_set(&f->non_tls_data, data, n);
-		n = n > sizeof q - 1 ? sizeof q - 1 : n;
-		memcpy(q, data, n);
-		q[n] = '\0';
-		if (memchr(q, '\r', n) != NULL)
-			*(char *)memchr(q, '\r', n) = '\0';
-		if (memchr(q, '\n', strlen(q)) != NULL)
-			*(char *)memchr(q, '\n', strlen(q)) = '\0';
+		probe_quote_raw(data, n > 64 ? 64 : n, q, sizeof q);
+		/* A greeting is text; binary bytes that are not TLS either
+		 * are no sign of a plaintext port. */
+		if (n > 0 && ((unsigned char)data[0] < 0x20 ||
+		    (unsigned char)data[0] > 0x7e)) {
+			probe_end(p, ST_TLS_FAILED, "TLS handshake failed: "
+			    "server sent non-TLS data (%s)", q);
+			return;
+		}
 		if (p->state == PS_TLS_HANDSHAKE) {
 			probe_end(p, ST_WRONG_MODE, "server greeted in "
 			    "plaintext (%s) instead of a TLS handshake: this "

@@ -31,6 +31,7 @@
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>	/* MBEDTLS_ERR_NET_* codes only */
 #include <mbedtls/oid.h>
@@ -1155,6 +1156,59 @@ tlswrap_too_large(const struct tlswrap *tw)
 	return s;
 }
 
+/* A signature check of the handshake failed (ServerKeyExchange or
+ * CertificateVerify): the RSA, ECDSA or PSA code, possibly combined with
+ * a high-level one. */
+static bool
+tlswrap_sig_failed(int ret)
+{
+	int	mid = -(-ret & 0xFF80);
+
+	return ret == MBEDTLS_ERR_RSA_VERIFY_FAILED ||
+	    ret == MBEDTLS_ERR_ECP_VERIFY_FAILED ||
+	    mid == MBEDTLS_ERR_RSA_VERIFY_FAILED ||
+	    mid == MBEDTLS_ERR_ECP_VERIFY_FAILED ||
+	    ret == PSA_ERROR_INVALID_SIGNATURE;
+}
+
+/* What part of a certificate mbedTLS could not parse, from the high-level
+ * X.509 code (the low bits carry the ASN.1 detail). */
+static const char *
+tlswrap_x509_words(int ret)
+{
+	static const struct {
+		int		 code;
+		const char	*words;
+	} t[] = {
+		{ MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE,
+		    "it uses a feature mbedTLS does not support" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_OID, "an unknown algorithm or "
+		    "extension" },
+		{ MBEDTLS_ERR_X509_INVALID_FORMAT, "not a valid certificate" },
+		{ MBEDTLS_ERR_X509_INVALID_VERSION, "bad version field" },
+		{ MBEDTLS_ERR_X509_INVALID_SERIAL, "bad serial number" },
+		{ MBEDTLS_ERR_X509_INVALID_ALG, "bad algorithm field" },
+		{ MBEDTLS_ERR_X509_INVALID_NAME, "bad subject or issuer name" },
+		{ MBEDTLS_ERR_X509_INVALID_DATE, "bad validity dates" },
+		{ MBEDTLS_ERR_X509_INVALID_SIGNATURE, "bad signature field" },
+		{ MBEDTLS_ERR_X509_INVALID_EXTENSIONS, "bad extensions" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_VERSION, "unknown version" },
+		{ MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG, "unknown signature "
+		    "algorithm" },
+		{ MBEDTLS_ERR_X509_SIG_MISMATCH, "signature algorithms do not "
+		    "match" },
+		{ MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT, "unknown format" },
+	};
+	int	mid = -(-ret & 0xFF80);
+	size_t	i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		if (t[i].code == mid)
+			return t[i].words;
+	}
+	return NULL;
+}
+
 /* Our words for a failed handshake step; also sets legacy. */
 static char *
 tlswrap_words(struct tlswrap *tw, int ret)
@@ -1275,10 +1329,21 @@ tlswrap_words(struct tlswrap *tw, int ret)
 		    "parsed");
 	}
 	/* Never the library's own text ("X509 - ..."): a reason is ours. */
-	if (-ret >= 0x2000 && -ret <= 0x3000)
-		xasprintf(&s, "server certificate could not be processed "
-		    "(mbedTLS error -0x%04x)", (unsigned)-ret);
-	else
+	if (tlswrap_sig_failed(ret))
+		return xstrdup("the server's handshake signature does not "
+		    "verify with the key of its certificate (a broken server, "
+		    "or someone in between)");
+	if (-ret >= 0x2000 && -ret <= 0x3000) {
+		w = tlswrap_x509_words(ret);
+		if (w != NULL)
+			xasprintf(&s, "server certificate could not be "
+			    "processed: %s (mbedTLS error -0x%04x)", w,
+			    (unsigned)-ret);
+		else
+			xasprintf(&s, "server certificate could not be "
+			    "processed (mbedTLS error -0x%04x)",
+			    (unsigned)-ret);
+	} else
 		xasprintf(&s, "TLS handshake failed (mbedTLS error -0x%04x)",
 		    (unsigned)-ret);
 	return s;

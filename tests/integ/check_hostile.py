@@ -313,6 +313,10 @@ CASES = [
         expect("plain", "service_refused", reason_all=["554"]),
         expect("starttls", "service_refused", reason_all=["554"]),
     ]),
+    Case("refuse554-nul", "refuse554-nul", "smtp", "plain", 1, [
+        expect("plain", "service_refused",
+               reason_all=["554 go", "^@", "away now"]),
+    ]),
     Case("refuse421", "refuse421", "smtp", "plain", 1, [
         expect("plain", "service_refused", reason_all=["421"]),
     ]),

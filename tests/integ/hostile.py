@@ -283,6 +283,12 @@ def sc_refuse554(c):
     smtp(c, greeting=None)
 
 
+def sc_refuse554_nul(c):
+    # 10 + 11: a NUL inside the refusal must not cut the reason short.
+    c.send(b"554 go\x00away now\r\n")
+    smtp(c, greeting=None)
+
+
 def sc_refuse421(c):
     # 11
     c.send(b"421 4.3.2 go away\r\n")
@@ -567,6 +573,7 @@ SCENARIOS = {
     "barecr": sc_barecr,
     "nul": sc_nul,
     "refuse554": sc_refuse554,
+    "refuse554-nul": sc_refuse554_nul,
     "refuse421": sc_refuse421,
     "pop3-err": sc_pop3_err,
     "imap-bye": sc_imap_bye,
