@@ -82,10 +82,16 @@
 #define ALERT_PROTOCOL_VERSION	70
 #define ALERT_CERT_REQUIRED	116
 
+/* The random generator of a client or server configuration and of the
+ * demo PKI: tlswrap_rng_init() and tlswrap_rng_free(). */
+struct tlswrap_rng {
+	mbedtls_entropy_context	 entropy;	/* seeds drbg */
+	mbedtls_ctr_drbg_context drbg;		/* the generator */
+};
+
 struct tlswrap_config {
 	mbedtls_ssl_config	 conf;		/* shared by all sessions */
-	mbedtls_entropy_context	 entropy;	/* seeds drbg */
-	mbedtls_ctr_drbg_context drbg;		/* the RNG of conf */
+	struct tlswrap_rng	 rng;		/* the RNG of conf */
 	mbedtls_x509_crt	 ca;		/* trust anchors */
 };
 
@@ -362,17 +368,22 @@ tlswrap_psa_init(char **err)
 	return 0;
 }
 
-/* A CTR-DRBG seeded from the system entropy. */
+/* A CTR-DRBG seeded from the system entropy, after PSA (which the
+ * configurations and keys made with it need).  rng is always left safe
+ * for tlswrap_rng_free(), also on failure (-1, *err set). */
 static int
-tlswrap_rng_seed(mbedtls_ctr_drbg_context *drbg,
-    mbedtls_entropy_context *entropy, char **err)
+tlswrap_rng_init(struct tlswrap_rng *rng, char **err)
 {
 	static const unsigned char	pers[] = "mailports";
 	char				ebuf[128];
 	int				ret;
 
-	ret = mbedtls_ctr_drbg_seed(drbg, mbedtls_entropy_func, entropy,
-	    pers, sizeof pers - 1);
+	mbedtls_entropy_init(&rng->entropy);
+	mbedtls_ctr_drbg_init(&rng->drbg);
+	if (tlswrap_psa_init(err) != 0)
+		return -1;
+	ret = mbedtls_ctr_drbg_seed(&rng->drbg, mbedtls_entropy_func,
+	    &rng->entropy, pers, sizeof pers - 1);
 	if (ret != 0) {
 		tlswrap_strerror(ret, ebuf, sizeof ebuf);
 		tlswrap_set_err(err, "cannot seed the random generator: %s.",
@@ -382,34 +393,48 @@ tlswrap_rng_seed(mbedtls_ctr_drbg_context *drbg,
 	return 0;
 }
 
+static void
+tlswrap_rng_free(struct tlswrap_rng *rng)
+{
+	mbedtls_ctr_drbg_free(&rng->drbg);
+	mbedtls_entropy_free(&rng->entropy);
+}
+
+/* The defaults of a client or server configuration (endpoint is
+ * MBEDTLS_SSL_IS_*) with rng as its generator; -1 with *err set. */
+static int
+tlswrap_conf_defaults(mbedtls_ssl_config *conf, int endpoint,
+    struct tlswrap_rng *rng, char **err)
+{
+	char	ebuf[128];
+	int	ret;
+
+	ret = mbedtls_ssl_config_defaults(conf, endpoint,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret != 0) {
+		tlswrap_strerror(ret, ebuf, sizeof ebuf);
+		tlswrap_set_err(err, "cannot set up TLS defaults: %s.", ebuf);
+		return -1;
+	}
+	mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &rng->drbg);
+	return 0;
+}
+
 /* Everything of a client configuration but its trust anchors. */
 static struct tlswrap_config *
 tlswrap_config_base(char **err)
 {
 	struct tlswrap_config	*cfg;
-	char			 ebuf[128];
-	int			 ret;
 
 	if (err != NULL)
 		*err = NULL;
-	if (tlswrap_psa_init(err) != 0)
-		return NULL;
-
 	cfg = xcalloc(1, sizeof *cfg);
 	mbedtls_ssl_config_init(&cfg->conf);
-	mbedtls_entropy_init(&cfg->entropy);
-	mbedtls_ctr_drbg_init(&cfg->drbg);
 	mbedtls_x509_crt_init(&cfg->ca);
-
-	if (tlswrap_rng_seed(&cfg->drbg, &cfg->entropy, err) != 0)
+	if (tlswrap_rng_init(&cfg->rng, err) != 0 ||
+	    tlswrap_conf_defaults(&cfg->conf, MBEDTLS_SSL_IS_CLIENT,
+	    &cfg->rng, err) != 0)
 		goto fail;
-	ret = mbedtls_ssl_config_defaults(&cfg->conf, MBEDTLS_SSL_IS_CLIENT,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-	if (ret != 0) {
-		tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		tlswrap_set_err(err, "cannot set up TLS defaults: %s.", ebuf);
-		goto fail;
-	}
 	mbedtls_ssl_conf_min_tls_version(&cfg->conf,
 	    MBEDTLS_SSL_VERSION_TLS1_2);
 	mbedtls_ssl_conf_max_tls_version(&cfg->conf,
@@ -417,7 +442,6 @@ tlswrap_config_base(char **err)
 	/* OPTIONAL: finish the handshake so every problem can be named;
 	 * the verdict, not the handshake, decides trust. */
 	mbedtls_ssl_conf_authmode(&cfg->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
-	mbedtls_ssl_conf_rng(&cfg->conf, mbedtls_ctr_drbg_random, &cfg->drbg);
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
 	/* A probe never resumes: no TLS 1.2 tickets.  TLS 1.3
 	 * NewSessionTicket signalling stays off (the 3.6 default), so the
@@ -490,8 +514,7 @@ tlswrap_config_free(struct tlswrap_config *cfg)
 		return;
 	mbedtls_ssl_config_free(&cfg->conf);
 	mbedtls_x509_crt_free(&cfg->ca);
-	mbedtls_ctr_drbg_free(&cfg->drbg);
-	mbedtls_entropy_free(&cfg->entropy);
+	tlswrap_rng_free(&cfg->rng);
 	free(cfg);
 }
 
@@ -959,6 +982,53 @@ tlswrap_ip_literal(const char *host, char **out)
 	return false;
 }
 
+/* A session's common part, client or server, before its setup. */
+static struct tlswrap *
+tlswrap_alloc(int fd, const char *host, struct transcript *tr,
+    uint64_t t0_us)
+{
+	struct tlswrap	*tw;
+
+	tw = xcalloc(1, sizeof *tw);
+	tw->fd = fd;
+	tw->tr = tr;
+	tw->t0_us = t0_us;
+	tw->obs = tls_observe_new();
+	tw->host = xstrdup(host != NULL ? host : "");
+	mbedtls_ssl_init(&tw->ssl);
+	mbedtls_x509_crt_init(&tw->fchain);
+	return tw;
+}
+
+/* A session that failed outside the library's handshake steps: words
+ * (owned from here on) become its failure and a transcript error. */
+static struct tlswrap *
+tlswrap_set_failure(struct tlswrap *tw, int ret, char *words)
+{
+	free(tw->failure);
+	tw->failure = words;
+	tw->error = ret;
+	tw->failed = true;
+	tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+	return tw;
+}
+
+/* The end of a session's setup: ret is what setting it up returned. */
+static struct tlswrap *
+tlswrap_setup_done(struct tlswrap *tw, int ret)
+{
+	char	*s;
+
+	if (ret != 0) {
+		xasprintf(&s, "TLS setup failed (mbedTLS error -0x%04x)",
+		    (unsigned)-ret);
+		return tlswrap_set_failure(tw, ret, s);
+	}
+	mbedtls_ssl_set_bio(&tw->ssl, tw, tlswrap_bio_send, tlswrap_bio_recv,
+	    NULL);
+	return tw;
+}
+
 struct tlswrap *
 tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
     struct transcript *tr, uint64_t t0_us)
@@ -967,26 +1037,15 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
 	size_t		 n;
 	int		 ret;
 
-	tw = xcalloc(1, sizeof *tw);
+	tw = tlswrap_alloc(fd, host, tr, t0_us);
 	tw->cfg = cfg;
-	tw->fd = fd;
-	tw->tr = tr;
-	tw->t0_us = t0_us;
-	tw->obs = tls_observe_new();
-	tw->host = xstrdup(host != NULL ? host : "");
-	mbedtls_ssl_init(&tw->ssl);
-	mbedtls_x509_crt_init(&tw->fchain);
 
 	/* Without a name the certificate cannot be checked (rule: always
 	 * verify against the name asked about). */
-	if (tw->host[0] == '\0') {
-		tw->failure = xstrdup("TLS setup failed: no host name to "
-		    "verify the certificate against");
-		tw->error = MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
-		tw->failed = true;
-		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
-		return tw;
-	}
+	if (tw->host[0] == '\0')
+		return tlswrap_set_failure(tw, MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+		    xstrdup("TLS setup failed: no host name to verify the "
+		    "certificate against"));
 	/* RFC 6066 3: HostName is sent without a trailing dot; certificates
 	 * name hosts without one too. */
 	n = strlen(tw->host);
@@ -1000,17 +1059,7 @@ tlswrap_new(struct tlswrap_config *cfg, int fd, const char *host,
 			ret = mbedtls_ssl_set_hostname(&tw->ssl, tw->host);
 		mbedtls_ssl_set_verify(&tw->ssl, tlswrap_verify, tw);
 	}
-	if (ret != 0) {
-		xasprintf(&tw->failure, "TLS setup failed (mbedTLS error "
-		    "-0x%04x)", (unsigned)-ret);
-		tw->error = ret;
-		tw->failed = true;
-		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
-		return tw;
-	}
-	mbedtls_ssl_set_bio(&tw->ssl, tw, tlswrap_bio_send, tlswrap_bio_recv,
-	    NULL);
-	return tw;
+	return tlswrap_setup_done(tw, ret);
 }
 
 void
@@ -2215,8 +2264,7 @@ static unsigned char	tlswrap_leaf_der[2][TLSWRAP_DER_MAX];
 static size_t		tlswrap_leaf_len[2];
 
 struct tlswrap_pki {
-	mbedtls_entropy_context	 entropy;
-	mbedtls_ctr_drbg_context drbg;
+	struct tlswrap_rng	 rng;
 	mbedtls_pk_context	 root_key;	/* demo root CA */
 	mbedtls_pk_context	 inter_key;	/* intermediate, under root */
 	mbedtls_pk_context	 other_key;	/* the unrelated root */
@@ -2242,8 +2290,7 @@ struct tlswrap_cred {
 
 struct tlswrap_srv_config {
 	mbedtls_ssl_config	 conf;
-	mbedtls_entropy_context	 entropy;
-	mbedtls_ctr_drbg_context drbg;
+	struct tlswrap_rng	 rng;
 #if defined(MBEDTLS_SSL_TICKET_C)
 	mbedtls_ssl_ticket_context ticket;	/* TLS 1.3 tickets */
 #endif
@@ -2365,7 +2412,7 @@ tlswrap_crt_write(struct tlswrap_pki *pki, const struct tlswrap_crt_req *r,
 	serial[0] = 0x40 | (unsigned char)((pki->serial >> 16) & 0x3f);
 	serial[1] = (unsigned char)(pki->serial >> 8);
 	serial[2] = (unsigned char)pki->serial;
-	if ((ret = mbedtls_ctr_drbg_random(&pki->drbg, serial + 3,
+	if ((ret = mbedtls_ctr_drbg_random(&pki->rng.drbg, serial + 3,
 	    sizeof serial - 3)) != 0 ||
 	    (ret = mbedtls_x509write_crt_set_serial_raw(&w, serial,
 	    sizeof serial)) != 0)
@@ -2416,7 +2463,7 @@ tlswrap_crt_write(struct tlswrap_pki *pki, const struct tlswrap_crt_req *r,
 		goto out;
 
 	ret = mbedtls_x509write_crt_der(&w, buf, TLSWRAP_DER_MAX,
-	    mbedtls_ctr_drbg_random, &pki->drbg);
+	    mbedtls_ctr_drbg_random, &pki->rng.drbg);
 	if (ret > 0) {
 		*len = (size_t)ret;
 		*der = xmalloc(*len);
@@ -2470,24 +2517,20 @@ tlswrap_pki_new(char **err)
 
 	if (err != NULL)
 		*err = NULL;
-	if (tlswrap_psa_init(err) != 0)
-		return NULL;
 	pki = xcalloc(1, sizeof *pki);
-	mbedtls_entropy_init(&pki->entropy);
-	mbedtls_ctr_drbg_init(&pki->drbg);
 	mbedtls_pk_init(&pki->root_key);
 	mbedtls_pk_init(&pki->inter_key);
 	mbedtls_pk_init(&pki->other_key);
 	pki->now = time(NULL);
-	if (tlswrap_rng_seed(&pki->drbg, &pki->entropy, err) != 0)
+	if (tlswrap_rng_init(&pki->rng, err) != 0)
 		goto fail;
 	/* CA keys are ECDSA P-256: a millisecond each. */
 	if ((ret = tlswrap_key_gen(&pki->root_key, TLSWRAP_KEY_ECDSA,
-	    &pki->drbg)) != 0 ||
+	    &pki->rng.drbg)) != 0 ||
 	    (ret = tlswrap_key_gen(&pki->inter_key, TLSWRAP_KEY_ECDSA,
-	    &pki->drbg)) != 0 ||
+	    &pki->rng.drbg)) != 0 ||
 	    (ret = tlswrap_key_gen(&pki->other_key, TLSWRAP_KEY_ECDSA,
-	    &pki->drbg)) != 0) {
+	    &pki->rng.drbg)) != 0) {
 		tlswrap_make_err(err, "demo CA keys", ret);
 		goto fail;
 	}
@@ -2538,8 +2581,7 @@ tlswrap_pki_free(struct tlswrap_pki *pki)
 	mbedtls_pk_free(&pki->root_key);
 	mbedtls_pk_free(&pki->inter_key);
 	mbedtls_pk_free(&pki->other_key);
-	mbedtls_ctr_drbg_free(&pki->drbg);
-	mbedtls_entropy_free(&pki->entropy);
+	tlswrap_rng_free(&pki->rng);
 	free(pki->root_der);
 	free(pki->inter_der);
 	free(pki->other_der);
@@ -2599,7 +2641,7 @@ tlswrap_cred_new(struct tlswrap_pki *pki, const struct tlswrap_cred_spec *sp,
 	mbedtls_x509_crt_init(&cr->chain);
 	mbedtls_pk_init(&cr->key);
 	if ((ret = tlswrap_leaf_key(&cr->key, cr->keytype,
-	    &pki->drbg)) != 0) {
+	    &pki->rng.drbg)) != 0) {
 		tlswrap_make_err(err, cr->keytype == TLSWRAP_KEY_RSA ?
 		    "RSA 2048 key" : "ECDSA P-256 key", ret);
 		goto fail;
@@ -2714,7 +2756,7 @@ tlswrap_pss_decrypt(void *ctx, size_t *olen, const unsigned char *in,
 	struct tlswrap_srv_config	*sc = ctx;
 
 	return mbedtls_rsa_pkcs1_decrypt(mbedtls_pk_rsa(sc->cred->key),
-	    mbedtls_ctr_drbg_random, &sc->drbg, olen, in, out, max);
+	    mbedtls_ctr_drbg_random, &sc->rng.drbg, olen, in, out, max);
 }
 
 static int
@@ -2766,7 +2808,6 @@ tlswrap_srv_config_new(const struct tlswrap_cred *cr,
 	static const struct tlswrap_srv_opts	 defaults;
 	struct tlswrap_srv_config		*sc;
 	mbedtls_pk_context			*key;
-	char					 ebuf[128];
 	int					 lo, hi, ret;
 
 	if (err != NULL)
@@ -2794,8 +2835,6 @@ tlswrap_srv_config_new(const struct tlswrap_cred *cr,
 		return NULL;
 	}
 #endif
-	if (tlswrap_psa_init(err) != 0)
-		return NULL;
 
 	sc = xcalloc(1, sizeof *sc);
 	sc->cred = cr;
@@ -2804,24 +2843,15 @@ tlswrap_srv_config_new(const struct tlswrap_cred *cr,
 	sc->after_notify = xstrdup(o->after_notify != NULL ?
 	    o->after_notify : "* BYE data after close_notify\r\n");
 	mbedtls_ssl_config_init(&sc->conf);
-	mbedtls_entropy_init(&sc->entropy);
-	mbedtls_ctr_drbg_init(&sc->drbg);
 #if defined(MBEDTLS_SSL_TICKET_C)
 	mbedtls_ssl_ticket_init(&sc->ticket);
 #endif
 	mbedtls_x509_crt_init(&sc->ca);
 	mbedtls_pk_init(&sc->pss_key);
-
-	if (tlswrap_rng_seed(&sc->drbg, &sc->entropy, err) != 0)
+	if (tlswrap_rng_init(&sc->rng, err) != 0 ||
+	    tlswrap_conf_defaults(&sc->conf, MBEDTLS_SSL_IS_SERVER,
+	    &sc->rng, err) != 0)
 		goto fail;
-	ret = mbedtls_ssl_config_defaults(&sc->conf, MBEDTLS_SSL_IS_SERVER,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-	if (ret != 0) {
-		tlswrap_strerror(ret, ebuf, sizeof ebuf);
-		tlswrap_set_err(err, "cannot set up TLS defaults: %s.", ebuf);
-		goto fail;
-	}
-	mbedtls_ssl_conf_rng(&sc->conf, mbedtls_ctr_drbg_random, &sc->drbg);
 	mbedtls_ssl_conf_min_tls_version(&sc->conf, lo == 12 ?
 	    MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
 	mbedtls_ssl_conf_max_tls_version(&sc->conf, hi == 12 ?
@@ -2870,7 +2900,7 @@ tlswrap_srv_config_new(const struct tlswrap_cred *cr,
     defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_PROTO_TLS1_3)
 	if (o->tickets > 0) {
 		ret = mbedtls_ssl_ticket_setup(&sc->ticket,
-		    mbedtls_ctr_drbg_random, &sc->drbg,
+		    mbedtls_ctr_drbg_random, &sc->rng.drbg,
 		    MBEDTLS_CIPHER_AES_256_GCM, TLSWRAP_DAY);
 		if (ret != 0) {
 			tlswrap_make_err(err, "session ticket key", ret);
@@ -2909,8 +2939,7 @@ tlswrap_srv_config_free(struct tlswrap_srv_config *sc)
 #endif
 	mbedtls_x509_crt_free(&sc->ca);
 	mbedtls_pk_free(&sc->pss_key);
-	mbedtls_ctr_drbg_free(&sc->drbg);
-	mbedtls_entropy_free(&sc->entropy);
+	tlswrap_rng_free(&sc->rng);
 	free(sc->after_notify);
 	free(sc);
 }
@@ -2920,31 +2949,12 @@ tlswrap_srv_new(struct tlswrap_srv_config *sc, int fd, struct transcript *tr,
     uint64_t t0_us)
 {
 	struct tlswrap	*tw;
-	int		 ret;
 
-	tw = xcalloc(1, sizeof *tw);
+	tw = tlswrap_alloc(fd, NULL, tr, t0_us);
 	tw->server = true;
 	tw->scfg = sc;
-	tw->fd = fd;
-	tw->tr = tr;
-	tw->t0_us = t0_us;
 	tw->req_cert = sc->opts.request_client_cert;
-	tw->obs = tls_observe_new();
-	tw->host = xstrdup("");
-	mbedtls_ssl_init(&tw->ssl);
-	mbedtls_x509_crt_init(&tw->fchain);
-	ret = mbedtls_ssl_setup(&tw->ssl, &sc->conf);
-	if (ret != 0) {
-		xasprintf(&tw->failure, "TLS setup failed (mbedTLS error "
-		    "-0x%04x)", (unsigned)-ret);
-		tw->error = ret;
-		tw->failed = true;
-		tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
-		return tw;
-	}
-	mbedtls_ssl_set_bio(&tw->ssl, tw, tlswrap_bio_send, tlswrap_bio_recv,
-	    NULL);
-	return tw;
+	return tlswrap_setup_done(tw, mbedtls_ssl_setup(&tw->ssl, &sc->conf));
 }
 
 /* The alert the client sent (plaintext or decrypted), -1 if unknown. */
@@ -3017,6 +3027,7 @@ static enum io_res
 tlswrap_srv_alert(struct tlswrap *tw)
 {
 	const char	*w;
+	char		*s;
 	int		 desc, ret;
 
 	desc = tw->scfg->opts.alert > 0 && tw->scfg->opts.alert < 256 ?
@@ -3028,12 +3039,9 @@ tlswrap_srv_alert(struct tlswrap *tw)
 		return IO_WANT_WRITE;
 	tw->alert_sent = true;
 	w = tls_observe_alert_words(desc);
-	free(tw->failure);
-	xasprintf(&tw->failure, "fatal alert %s (%d) sent after the "
-	    "ClientHello, as configured", w != NULL ? w : "unknown", desc);
-	tw->error = MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE;
-	tw->failed = true;
-	tlswrap_note(tw, TR_F_ERROR, "%s", tw->failure);
+	xasprintf(&s, "fatal alert %s (%d) sent after the ClientHello, as "
+	    "configured", w != NULL ? w : "unknown", desc);
+	(void)tlswrap_set_failure(tw, MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE, s);
 	return IO_ERR;
 }
 
