@@ -216,6 +216,8 @@ int		 advice_host_worst(const struct advice_host *);
  * input; the pointers are borrowed from the run and valid until its next
  * change.  The caller frees the array.  *n receives the count. */
 struct advice_cell *advice_cells_dup(const struct run *, size_t *n);
+/* Whether the run probed any port of protocol p. */
+bool		 advice_run_probed(const struct run *, enum advice_proto p);
 
 /* Parse PROTOCOL:PORT:SECURITY (protocol smtp/pop3/imap; port a number or
  * a service name such as submission or imaps; security none, starttls,

@@ -1802,6 +1802,21 @@ advice_cells_dup(const struct run *r, size_t *n)
 	return v;
 }
 
+bool
+advice_run_probed(const struct run *r, enum advice_proto p)
+{
+	const struct port_row	*row;
+	size_t			 i;
+
+	for (i = 0; i < run_row_count(r); i++) {
+		row = run_get_row(r, i);
+		if (row->dialect != NULL &&
+		    strcmp(row->dialect->name, advice_proto_name(p)) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* --setting PROTOCOL:PORT:SECURITY */
 
 static char *

@@ -394,22 +394,6 @@ oa_host_of(const struct advice *a, const char *name)
 	return NULL;
 }
 
-/* Whether the run probed any port of protocol p. */
-static bool
-oa_probed(const struct run *run, enum advice_proto p)
-{
-	const struct port_row	*row;
-	size_t			 i;
-
-	for (i = 0; i < run_row_count(run); i++) {
-		row = run_get_row(run, i);
-		if (row->dialect != NULL &&
-		    strcmp(row->dialect->name, advice_proto_name(p)) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* JSON, in the layout of out_json.c: two spaces per level, arrays of
  * strings on one line. */
 
@@ -820,7 +804,7 @@ oa_text_host(struct oa_text *t, const struct run *run, const char *name,
 	if (h == NULL)
 		return;
 	for (p = 0; p < ADVICE_PROTO_LAST; p++) {
-		if (oa_probed(run, (enum advice_proto)p))
+		if (advice_run_probed(run, (enum advice_proto)p))
 			oa_text_rec(t, labels[p], &h->rec[p]);
 	}
 	for (i = 0; i < h->nchecks; i++)

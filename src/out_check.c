@@ -159,22 +159,6 @@ oc_where(const struct advice_finding *f, char *buf, size_t size)
 	}
 }
 
-/* Whether the run probed any port of protocol p. */
-static bool
-oc_probed(const struct run *run, enum advice_proto p)
-{
-	const struct port_row	*row;
-	size_t			 i;
-
-	for (i = 0; i < run_row_count(run); i++) {
-		row = run_get_row(run, i);
-		if (row->dialect != NULL &&
-		    strcmp(row->dialect->name, advice_proto_name(p)) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Default: every protocol probed has a best setting and it is secure;
  * no critical finding. */
 static void
@@ -200,7 +184,7 @@ oc_host_default(struct oc *c, const char *name, const struct advice_host *h)
 		    advice_finding_name(f->id), where);
 	}
 	for (p = 0; p < ADVICE_PROTO_LAST; p++) {
-		if (!oc_probed(c->run, (enum advice_proto)p))
+		if (!advice_run_probed(c->run, (enum advice_proto)p))
 			continue;	/* not asked about */
 		best = advice_rec_best(&h->rec[p]);
 		if (best == NULL) {
