@@ -150,6 +150,10 @@ const struct dialect_service	*dialect_service_by_port(uint16_t,
 extern const struct dialect *const dialect_all[];
 
 void	 dialect_caps_clear(struct dialect_caps *);
+/* Add each space-separated token of the n bytes at p from pos on to
+ * c->auth as a SASL mechanism (capped at DIALECT_CAPS_MAX). */
+void	 dialect_caps_add_auth(struct dialect_caps *c, const char *p,
+	    size_t n, size_t pos);
 /* A fresh dialogue state with a random IMAP tag prefix (getrandom(2)). */
 void	 dialect_state_init(struct dialect_state *);
 /* The word of cmd on the wire ("EHLO", "CAPA"), or "?" */

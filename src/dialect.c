@@ -104,6 +104,21 @@ dialect_caps_clear(struct dialect_caps *c)
 	c->found = false;
 }
 
+void
+dialect_caps_add_auth(struct dialect_caps *c, const char *p, size_t n,
+    size_t pos)
+{
+	const char	*t;
+	size_t		 tn;
+
+	for (;;) {
+		t = dialect_next_token(p, n, &pos, NULL, &tn);
+		if (t == NULL)
+			break;
+		mstr_list_add(&c->auth, t, tn, DIALECT_CAPS_MAX);
+	}
+}
+
 /* Random bytes for tags: getrandom(2) never blocks once the pool is
  * initialised; before that (early boot) a clock and pid mix is enough to
  * keep a server from guessing tags in advance (they are not secrets). */

@@ -92,21 +92,6 @@ pop3_early(const char *line, size_t len)
 	return DE_UNSOLICITED;
 }
 
-/* Add each SASL mechanism of a "SASL PLAIN LOGIN" line (RFC 2449 6.3). */
-static void
-pop3_sasl(const char *p, size_t n, struct dialect_caps *c)
-{
-	const char	*t;
-	size_t		 pos = 5, tn;
-
-	for (;;) {
-		t = dialect_next_token(p, n, &pos, NULL, &tn);
-		if (t == NULL)
-			break;
-		mstr_list_add(&c->auth, t, tn, DIALECT_CAPS_MAX);
-	}
-}
-
 static void
 pop3_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
     struct dialect_caps *c)
@@ -132,8 +117,9 @@ pop3_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
 		mstr_list_add(&c->caps, p, n, DIALECT_CAPS_MAX);
 		if (n == 4 && strncasecmp(p, "STLS", 4) == 0)
 			c->starttls = true;
+		/* "SASL PLAIN LOGIN" (RFC 2449 6.3). */
 		if (n > 5 && strncasecmp(p, "SASL ", 5) == 0)
-			pop3_sasl(p, n, c);
+			dialect_caps_add_auth(c, p, n, 5);
 	}
 }
 

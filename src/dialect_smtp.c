@@ -125,22 +125,6 @@ smtp_early(const char *line, size_t len)
 	return DE_UNSOLICITED;
 }
 
-/* Add each SASL mechanism of "AUTH PLAIN LOGIN" or the pre-RFC 4954
- * "AUTH=PLAIN LOGIN" form. */
-static void
-smtp_auth(const char *p, size_t n, struct dialect_caps *c)
-{
-	const char	*t;
-	size_t		 pos = 5, tn;
-
-	for (;;) {
-		t = dialect_next_token(p, n, &pos, NULL, &tn);
-		if (t == NULL)
-			break;
-		mstr_list_add(&c->auth, t, tn, DIALECT_CAPS_MAX);
-	}
-}
-
 static void
 smtp_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
     struct dialect_caps *c)
@@ -164,9 +148,11 @@ smtp_caps(enum dialect_cmd cmd, const struct mstr *lines, size_t nlines,
 		mstr_list_add(&c->caps, p, n, DIALECT_CAPS_MAX);
 		if (n == 8 && strncasecmp(p, "STARTTLS", 8) == 0)
 			c->starttls = true;
+		/* "AUTH PLAIN LOGIN" or the pre-RFC 4954 "AUTH=PLAIN
+		 * LOGIN" form. */
 		if (n > 5 && (strncasecmp(p, "AUTH ", 5) == 0 ||
 		    strncasecmp(p, "AUTH=", 5) == 0))
-			smtp_auth(p, n, c);
+			dialect_caps_add_auth(c, p, n, 5);
 	}
 }
 
