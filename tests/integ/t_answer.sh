@@ -10,12 +10,8 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-mp=${MAILPORTS:-${builddir:-.}/mailports}
-command -v timeout >/dev/null || { echo "1..0 # SKIP no timeout(1)"; exit 0; }
-command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
-[ -x "$mp" ] || { echo "1..0 # SKIP $mp not built"; exit 0; }
-
-tmp=$(mktemp -d /tmp/mailports-answer.XXXXXX) || exit 1
+. "$here/../lab/lablib.sh"
+lab_begin answer
 spid=
 cleanup() {
 	if [ -n "$spid" ]; then
@@ -25,6 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Its own tap(), in place of lablib.sh's: a failure shows out and err.
 n=0
 tap() {		# tap OK|FAIL description
 	n=$((n + 1))

@@ -1,7 +1,19 @@
 # SPDX-License-Identifier: ISC
-# Sourced by tests/lab/t_*.sh: TAP helpers, and `mailports --lab` servers
-# started on 127.0.0.1 port 0 and stopped by their PID.  Expects $mp and
-# $tmp to be set by the caller.
+# Sourced by tests/lab/t_*.sh (and tests/integ/t_answer.sh for lab_begin):
+# the tests' common start, TAP helpers, and `mailports --lab` servers
+# started on 127.0.0.1 port 0 and stopped by their PID.  The helpers use
+# $mp and $tmp, which lab_begin sets.
+
+# lab_begin NAME: SKIP (exit 0) without timeout(1), python3 or the binary
+# ($MAILPORTS, else $builddir/mailports); else set mp and make tmp, a new
+# /tmp/mailports-NAME.XXXXXX (the caller's EXIT trap removes it).
+lab_begin() {	# lab_begin NAME
+	mp=${MAILPORTS:-${builddir:-.}/mailports}
+	command -v timeout >/dev/null || { echo "1..0 # SKIP no timeout(1)"; exit 0; }
+	command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
+	[ -x "$mp" ] || { echo "1..0 # SKIP $mp not built"; exit 0; }
+	tmp=$(mktemp -d "/tmp/mailports-$1.XXXXXX") || exit 1
+}
 
 n=0
 tap() {		# tap OK|FAIL description [file to show on failure]

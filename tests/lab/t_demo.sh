@@ -8,15 +8,10 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-mp=${MAILPORTS:-${builddir:-.}/mailports}
-command -v timeout >/dev/null || { echo "1..0 # SKIP no timeout(1)"; exit 0; }
-command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
-[ -x "$mp" ] || { echo "1..0 # SKIP $mp not built"; exit 0; }
 # The demo binds 127.0.N.x, which only Linux routes without setup.
 [ "$(uname -s)" = Linux ] || { echo "1..0 # SKIP loopback 127.0.N.x is Linux"; exit 0; }
-
-tmp=$(mktemp -d /tmp/mailports-demo.XXXXXX) || exit 1
 . "$here/lablib.sh"
+lab_begin demo
 apid=
 cleanup() {
 	[ -n "$apid" ] && kill "$apid" 2>/dev/null && wait "$apid" 2>/dev/null

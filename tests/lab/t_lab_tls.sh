@@ -11,13 +11,8 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-mp=${MAILPORTS:-${builddir:-.}/mailports}
-command -v timeout >/dev/null || { echo "1..0 # SKIP no timeout(1)"; exit 0; }
-command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
-[ -x "$mp" ] || { echo "1..0 # SKIP $mp not built"; exit 0; }
-
-tmp=$(mktemp -d /tmp/mailports-labt.XXXXXX) || exit 1
 . "$here/lablib.sh"
+lab_begin labt
 trap lab_cleanup EXIT
 
 TIMEOUT_S=3	# --timeout: every phase's deadline
