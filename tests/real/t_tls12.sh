@@ -11,31 +11,10 @@
 # when the daemons, tools or mailports are missing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# if run by sh
 set -u
-. "$(dirname "$0")/lab.sh" || { echo "Bail out! cannot source lab.sh"; exit 1; }
+. "$(dirname "$0")/tls_only.sh" ||
+    { echo "Bail out! cannot source tls_only.sh"; exit 1; }
 
-# role        mode     expectations (see check.py)
-lab_tap_run tls12 <<'EXPECT'
-# postscreen: a two-line greeting after the pause, not a timeout
-smtp          plain    status=ok greeting~=Postfix greeting_lines=2 greeting_wait=1800 capb+=STARTTLS authb= may_wait
-smtp          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ greeting_lines=2 greeting_wait=1800 capa-=STARTTLS sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 may_wait
-# the ClientHello goes out before postscreen's "220-": plaintext answers it
-smtp          tls      status=wrong_mode fast
-submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-submission    tls      status=wrong_mode fast
-submissions   plain    status=wrong_mode may_wait
-submissions   starttls status=wrong_mode may_wait
-submissions   tls      status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ logindisa=false autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-imap          tls      status=wrong_mode fast
-imaps         plain    status=wrong_mode may_wait
-imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-pop3          plain    status=ok capb+=STLS authb= fast
-pop3          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-pop3          tls      status=wrong_mode fast
-pop3s         plain    status=wrong_mode may_wait
-pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA cipher~=_ECDHE_RSA_ autha+=PLAIN sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3 fast
-EXPECT
+# kind, version, the TLS cells' assertions before and after the role's
+tls_only_run tls12 TLSv1.2 "key=RSA cipher~=_ECDHE_RSA_" \
+    "sclient sclient_sig=RSA-PSS sclient_cipher sclient_refuses=TLSv1.3" \
+    postscreen

@@ -9,29 +9,10 @@
 # tools or mailports are missing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# if run by sh
 set -u
-. "$(dirname "$0")/lab.sh" || { echo "Bail out! cannot source lab.sh"; exit 1; }
+. "$(dirname "$0")/tls_only.sh" ||
+    { echo "Bail out! cannot source tls_only.sh"; exit 1; }
 
-# role        mode     expectations (see check.py)
-lab_tap_run tls12-pkcs1 <<'EXPECT'
-smtp          plain    status=ok greeting~=Postfix capb+=STARTTLS authb= fast
-smtp          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA capa-=STARTTLS sclient sclient_refuses=TLSv1.3 fast
-smtp          tls      status=wrong_mode fast
-submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-submission    tls      status=wrong_mode fast
-submissions   plain    status=wrong_mode may_wait
-submissions   starttls status=wrong_mode may_wait
-submissions   tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA logindisa=false autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-imap          tls      status=wrong_mode fast
-imaps         plain    status=wrong_mode may_wait
-imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-pop3          plain    status=ok capb+=STLS authb= fast
-pop3          starttls status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-pop3          tls      status=wrong_mode fast
-pop3s         plain    status=wrong_mode may_wait
-pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=true problems= version=TLSv1.2 key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA autha+=PLAIN sclient sclient_refuses=TLSv1.3 fast
-EXPECT
+# kind, version, the TLS cells' assertions before and after the role's
+tls_only_run tls12-pkcs1 TLSv1.2 \
+    "key=RSA key_bits=2048 cipher~=_ECDHE_RSA_ sclient_sig=RSA" \
+    "sclient sclient_refuses=TLSv1.3"

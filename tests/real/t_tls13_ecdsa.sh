@@ -8,29 +8,9 @@
 # mailports are missing.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# if run by sh
 set -u
-. "$(dirname "$0")/lab.sh" || { echo "Bail out! cannot source lab.sh"; exit 1; }
+. "$(dirname "$0")/tls_only.sh" ||
+    { echo "Bail out! cannot source tls_only.sh"; exit 1; }
 
-# role        mode     expectations (see check.py)
-lab_tap_run tls13-ecdsa <<'EXPECT'
-smtp          plain    status=ok greeting~=Postfix capb+=STARTTLS authb= fast
-smtp          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA capa-=STARTTLS sclient sclient_refuses=TLSv1.2 fast
-smtp          tls      status=wrong_mode fast
-submission    plain    status=ok capb+=STARTTLS authb= fast
-submission    starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-submission    tls      status=wrong_mode fast
-submissions   plain    status=wrong_mode may_wait
-submissions   starttls status=wrong_mode may_wait
-submissions   tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-imap          plain    status=ok capb+=STARTTLS logindisb=true authb= fast
-imap          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA logindisa=false autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-imap          tls      status=wrong_mode fast
-imaps         plain    status=wrong_mode may_wait
-imaps         starttls status=wrong_mode may_wait
-imaps         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-pop3          plain    status=ok capb+=STLS authb= fast
-pop3          starttls status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-pop3          tls      status=wrong_mode fast
-pop3s         plain    status=wrong_mode may_wait
-pop3s         starttls status=wrong_mode may_wait
-pop3s         tls      status=ok verified=true problems= version=TLSv1.3 key=EC key_bits=256 sclient_sig=ECDSA autha+=PLAIN sclient sclient_refuses=TLSv1.2 fast
-EXPECT
+# kind, version, the TLS cells' assertions before and after the role's
+tls_only_run tls13-ecdsa TLSv1.3 "key=EC key_bits=256 sclient_sig=ECDSA" \
+    "sclient sclient_refuses=TLSv1.2"
