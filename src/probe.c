@@ -62,6 +62,9 @@ struct probe {
 	bool			 closing;	/* QUIT answered inside TLS:
 						 * reading until the server
 						 * closes, to see how */
+	bool			 after_notify;	/* close_notify came: raw
+						 * reads until the TCP close */
+	size_t			 notify_extra;	/* bytes seen after it */
 	enum io_res		 pending_io;	/* EOF/error met by a drain,
 						 * IO_DONE: none */
 	int			 pending_errno;	/* its errno */
@@ -995,9 +998,14 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 static void
 probe_on_quit(struct probe *p)
 {
-	if (p->tls != NULL && p->tls_done)
+	if (p->tls != NULL && p->tls_done) {
 		snprintf(p->facts.tls.close, sizeof p->facts.tls.close, "%s",
+		    p->notify_extra > 0 ? "close_notify_then_data" :
 		    tlswrap_get_close(p->tls));
+		if (p->notify_extra > 0)
+			probe_note(p, TR_F_ERROR, "data after close_notify "
+			    "(%zu bytes, ignored)", p->notify_extra);
+	}
 	probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
 	    p->facts.reason : "");
 }
@@ -1197,16 +1205,32 @@ probe_dialogue(struct probe *p)
 	    p->state != PS_TLS_HANDSHAKE; i++) {
 		if (p->closing) {
 			/* After the goodbye nothing is parsed and nothing
-			 * changes the verdict: bytes are only shown. */
-			r = probe_read(p, buf, sizeof buf, &n);
+			 * changes the verdict: bytes are only shown.  After
+			 * close_notify, the socket is read raw until the TCP
+			 * close: data sent after it may not have arrived
+			 * when close_notify was read (RFC 8446 6.1). */
+			if (p->after_notify)
+				r = sock_read(p->fd, buf, sizeof buf, &n);
+			else
+				r = probe_read(p, buf, sizeof buf, &n);
 			if (r == IO_WANT_READ || r == IO_WANT_WRITE) {
 				probe_watch(p, r == IO_WANT_READ ?
 				    POLLIN : POLLOUT);
 				return;
 			}
-			if (r != IO_DONE) {
+			if (r == IO_EOF && !p->after_notify &&
+			    strcmp(tlswrap_get_close(p->tls),
+			    "close_notify") == 0) {
+				p->after_notify = true;
+				continue;
+			}
+			if (r != IO_DONE || n == 0) {
 				probe_on_quit(p);
 				return;
+			}
+			if (p->after_notify) {
+				p->notify_extra += n;
+				continue;
 			}
 			transcript_add(p->tr, probe_t(p), TR_SERVER,
 			    probe_sec(p), TR_F_UNSOLICITED, buf, n);
