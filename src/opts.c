@@ -117,6 +117,44 @@ static const struct opt_def opt_defs[] = {
 };
 #define OPT_N	(sizeof opt_defs / sizeof opt_defs[0])
 
+#define OPTS_HELP_COL	29	/* where descriptions start */
+#define OPTS_HELP_WIDTH	79	/* --help fits an 80-column terminal */
+
+/* "  --name ARG   description", the description wrapped at word
+ * boundaries under its own column; a long left part gets a line of its
+ * own. */
+static void
+opts_help_line(FILE *fp, const char *left, const char *help)
+{
+	const char	*p = help, *sp;
+	size_t		 room = OPTS_HELP_WIDTH - OPTS_HELP_COL, n;
+	bool		 first = true;
+
+	if (strlen(left) > OPTS_HELP_COL - 3) {
+		fprintf(fp, "  %s\n", left);
+		first = false;
+	}
+	while (*p != '\0') {
+		n = strlen(p);
+		if (n > room) {
+			/* The last space that fits, else the first one. */
+			for (sp = p + room; sp > p && *sp != ' '; sp--)
+				;
+			if (sp == p)
+				sp = strchr(p, ' ');
+			n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+		}
+		if (first)
+			fprintf(fp, "  %-26s %.*s\n", left, (int)n, p);
+		else
+			fprintf(fp, "%*s%.*s\n", OPTS_HELP_COL, "", (int)n, p);
+		first = false;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 void
 opts_usage(FILE *fp)
 {
@@ -138,13 +176,13 @@ opts_usage(FILE *fp)
 			snprintf(left, sizeof left, "    --%s%s%s",
 			    opt_defs[i].name, opt_defs[i].arg ? " " : "",
 			    opt_defs[i].arg ? opt_defs[i].arg : "");
-		fprintf(fp, "  %-26s %s\n", left, opt_defs[i].help);
+		opts_help_line(fp, left, opt_defs[i].help);
 	}
 	fprintf(fp, "\nHOST is a name or an IPv4/IPv6 address ([::1], "
 	    "fe80::1%%eth0).\nExit status: 0 when the probes ran, 2 on bad "
 	    "usage or when no host resolved,\n1 when the report could not "
-	    "be written.  With --check: 0 OK, 1 WARNING, 2 CRITICAL,\n"
-	    "3 UNKNOWN (also for bad usage and names that do not "
+	    "be written.\nWith --check: 0 OK, 1 WARNING, 2 CRITICAL, "
+	    "3 UNKNOWN (also for bad usage and\nnames that do not "
 	    "resolve).\n");
 }
 
