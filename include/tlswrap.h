@@ -54,6 +54,10 @@ bool			 tlswrap_is_verified(const struct tlswrap *);
 /* How the peer ended the session once it did: "close_notify",
  * "close_notify_then_data", "no_close_notify"; "" before. */
 const char		*tlswrap_get_close(const struct tlswrap *);
+/* After close_notify: read and drop what still arrives until the TCP
+ * close; any byte makes the close "close_notify_then_data" (RFC 8446
+ * 6.1: it is ignored).  IO_WANT_READ while open, IO_EOF at the close. */
+enum io_res		 tlswrap_drain_closed(struct tlswrap *);
 /* The name check of every session, on one DER certificate: 1 when host
  * (a DNS name, or an IPv4/IPv6 literal) matches it, 0 when not, -1 when
  * the certificate does not parse.  RFC 9525: wildcards only as a whole

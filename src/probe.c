@@ -62,9 +62,8 @@ struct probe {
 	bool			 closing;	/* QUIT answered inside TLS:
 						 * reading until the server
 						 * closes, to see how */
-	bool			 after_notify;	/* close_notify came: raw
-						 * reads until the TCP close */
-	size_t			 notify_extra;	/* bytes seen after it */
+	bool			 after_notify;	/* close_notify came: drain
+						 * until the TCP close */
 	enum io_res		 pending_io;	/* EOF/error met by a drain,
 						 * IO_DONE: none */
 	int			 pending_errno;	/* its errno */
@@ -998,14 +997,9 @@ probe_on_starttls(struct probe *p, const struct pp_reply *r)
 static void
 probe_on_quit(struct probe *p)
 {
-	if (p->tls != NULL && p->tls_done) {
+	if (p->tls != NULL && p->tls_done)
 		snprintf(p->facts.tls.close, sizeof p->facts.tls.close, "%s",
-		    p->notify_extra > 0 ? "close_notify_then_data" :
 		    tlswrap_get_close(p->tls));
-		if (p->notify_extra > 0)
-			probe_note(p, TR_F_ERROR, "data after close_notify "
-			    "(%zu bytes, ignored)", p->notify_extra);
-	}
 	probe_end(p, p->final_status, "%s", p->facts.reason != NULL ?
 	    p->facts.reason : "");
 }
@@ -1206,11 +1200,10 @@ probe_dialogue(struct probe *p)
 		if (p->closing) {
 			/* After the goodbye nothing is parsed and nothing
 			 * changes the verdict: bytes are only shown.  After
-			 * close_notify, the socket is read raw until the TCP
-			 * close: data sent after it may not have arrived
-			 * when close_notify was read (RFC 8446 6.1). */
+			 * close_notify tlswrap drains the socket until the
+			 * TCP close, to see data sent after it. */
 			if (p->after_notify)
-				r = sock_read(p->fd, buf, sizeof buf, &n);
+				r = tlswrap_drain_closed(p->tls);
 			else
 				r = probe_read(p, buf, sizeof buf, &n);
 			if (r == IO_WANT_READ || r == IO_WANT_WRITE) {
@@ -1224,13 +1217,9 @@ probe_dialogue(struct probe *p)
 				p->after_notify = true;
 				continue;
 			}
-			if (r != IO_DONE || n == 0) {
+			if (r != IO_DONE || p->after_notify) {
 				probe_on_quit(p);
 				return;
-			}
-			if (p->after_notify) {
-				p->notify_extra += n;
-				continue;
 			}
 			transcript_add(p->tr, probe_t(p), TR_SERVER,
 			    probe_sec(p), TR_F_UNSOLICITED, buf, n);

@@ -2209,6 +2209,32 @@ tlswrap_get_facts(const struct tlswrap *tw, struct tls_facts *f,
 		f->problems |= TLS_PROB_BIT(TLS_PROB_NO_CERTIFICATE);
 }
 
+enum io_res
+tlswrap_drain_closed(struct tlswrap *tw)
+{
+	unsigned char	buf[4096];
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < TLSWRAP_RETRY; i++) {
+		n = recv(tw->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			if (tw->close == NULL ||
+			    strcmp(tw->close, "close_notify") == 0) {
+				tlswrap_note(tw, TR_F_ERROR, "data after "
+				    "close_notify (ignored)");
+				tw->close = "close_notify_then_data";
+			}
+			continue;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return IO_WANT_READ;
+		return IO_EOF;
+	}
+	return IO_WANT_READ;
+}
+
 const char *
 tlswrap_get_close(const struct tlswrap *tw)
 {
