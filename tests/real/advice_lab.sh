@@ -11,37 +11,9 @@
     { echo "Bail out! cannot source lab.sh"; exit 1; }
 
 lab_advice_run() {
-	local kind=$1 mp tmo dir rc
-	mp=${MAILPORTS:-${mailports:-${builddir:-.}/src/mailports}}
-	if [ -z "${MAILPORTS:-}${mailports:-}" ] && [ ! -x "$mp" ] &&
-	    [ -x "${builddir:-.}/mailports" ]; then
-		mp=${builddir:-.}/mailports
-	fi
-	tmo=${LAB_TIMEOUT:-10}
-	if ! lab_check_tools; then
-		echo "1..0 # SKIP $LAB_SKIP_REASON"
-		return 0
-	fi
-	if [ ! -x "$mp" ]; then
-		echo "1..0 # SKIP mailports not built ($mp)"
-		return 0
-	fi
-	dir=$(mktemp -d "${LAB_TMPDIR:-/tmp}/mailports-advice-$kind.XXXXXX") || {
-		echo "Bail out! mktemp failed"
-		return 1
-	}
-	LAB_TAP_DIR=$dir
-	touch "$dir/.mailports-lab"
-	trap 'lab_tap_cleanup' EXIT
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	if ! lab_start "$kind" "$dir" >"$dir/start.log" 2>&1; then
-		echo "Bail out! $kind lab did not start"
-		sed 's/^/# /' "$dir/start.log" | tail -n 40
-		return 1
-	fi
-	. "$dir/lab.env"
+	local kind=$1 mp tmo rc
+	lab_tap_begin "$kind" advice || return $(( $? == 2 ? 0 : 1 ))
+	mp=$LAB_TAP_MAILPORTS tmo=$LAB_TAP_TIMEOUT
 	# In the background, so that a signal runs the trap at once.
 	python3 "$LAB_HERE/check_advice.py" --kind "$kind" --mailports "$mp" \
 	    --timeout "$tmo" </dev/null &

@@ -802,6 +802,47 @@ lab_selfcheck() {
 }
 
 # lab_tap_run KIND <EXPECTATIONS: the body of tests/real/t_KIND.sh, with the
+# What every lab TAP runner does first: find mailports, check the tools,
+# make the lab's directory (mailports-PREFIX-KIND.*) with the cleanup and
+# signal traps, start the lab and load lab.env.  Sets LAB_TAP_MAILPORTS,
+# LAB_TAP_TIMEOUT (--timeout, LAB_TIMEOUT or 10) and LAB_TAP_DIR.  Returns
+# 0, or 2 after printing "1..0 # SKIP", or 1 after "Bail out!".
+lab_tap_begin() {
+	local kind=$1 prefix=$2 mp dir
+	mp=${MAILPORTS:-${mailports:-${builddir:-.}/src/mailports}}
+	if [ -z "${MAILPORTS:-}${mailports:-}" ] && [ ! -x "$mp" ] &&
+	    [ -x "${builddir:-.}/mailports" ]; then
+		mp=${builddir:-.}/mailports	# non-recursive build: top dir
+	fi
+	LAB_TAP_MAILPORTS=$mp
+	LAB_TAP_TIMEOUT=${LAB_TIMEOUT:-10}
+	if ! lab_check_tools; then
+		echo "1..0 # SKIP $LAB_SKIP_REASON"
+		return 2
+	fi
+	if [ ! -x "$mp" ]; then
+		echo "1..0 # SKIP mailports not built ($mp)"
+		return 2
+	fi
+	dir=$(mktemp -d "${LAB_TMPDIR:-/tmp}/mailports-$prefix-$kind.XXXXXX") || {
+		echo "Bail out! mktemp failed"
+		return 1
+	}
+	LAB_TAP_DIR=$dir
+	touch "$dir/.mailports-lab"	# ours: lab_cleanup may remove it
+	trap 'lab_tap_cleanup' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if ! lab_start "$kind" "$dir" >"$dir/start.log" 2>&1; then
+		echo "Bail out! $kind lab did not start"
+		sed 's/^/# /' "$dir/start.log" | tail -n 40
+		return 1
+	fi
+	. "$dir/lab.env"
+	return 0
+}
+
 # check.py expectation lines (see check.py) on standard input.  Prints
 # TAP on stdout: "1..0 # SKIP" when the daemons, tools or mailports are
 # missing; "Bail out!" when the lab does not start; else the lines of
@@ -813,37 +854,9 @@ lab_selfcheck() {
 # LAB_KEEP=1 keeps the lab directory (daemons are stopped anyway).
 lab_tap_run() {
 	local kind=$1 mp tmo rc dir expect sc
-	mp=${MAILPORTS:-${mailports:-${builddir:-.}/src/mailports}}
-	if [ -z "${MAILPORTS:-}${mailports:-}" ] && [ ! -x "$mp" ] &&
-	    [ -x "${builddir:-.}/mailports" ]; then
-		mp=${builddir:-.}/mailports	# non-recursive build: top dir
-	fi
-	tmo=${LAB_TIMEOUT:-10}
-	if ! lab_check_tools; then
-		echo "1..0 # SKIP $LAB_SKIP_REASON"
-		return 0
-	fi
-	if [ ! -x "$mp" ]; then
-		echo "1..0 # SKIP mailports not built ($mp)"
-		return 0
-	fi
-	dir=$(mktemp -d "${LAB_TMPDIR:-/tmp}/mailports-real-$kind.XXXXXX") || {
-		echo "Bail out! mktemp failed"
-		return 1
-	}
-	LAB_TAP_DIR=$dir
-	touch "$dir/.mailports-lab"	# ours: lab_cleanup may remove it
 	expect=$(cat)
-	trap 'lab_tap_cleanup' EXIT
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	if ! lab_start "$kind" "$dir" >"$dir/start.log" 2>&1; then
-		echo "Bail out! $kind lab did not start"
-		sed 's/^/# /' "$dir/start.log" | tail -n 40
-		return 1
-	fi
-	. "$dir/lab.env"
+	lab_tap_begin "$kind" real || return $(( $? == 2 ? 0 : 1 ))
+	mp=$LAB_TAP_MAILPORTS tmo=$LAB_TAP_TIMEOUT dir=$LAB_TAP_DIR
 	printf '%s\n' "$expect" >"$dir/expect"
 	echo "# lab $kind in $dir, ports $LAB_PORTS"
 	timeout $(( tmo * 3 + 10 )) "$mp" --json \
